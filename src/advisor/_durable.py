@@ -1,0 +1,173 @@
+"""The only module that touches durable_rules.
+
+It drives the C extension (`durable_rules_engine`) directly rather than
+through `durable.lang` / `durable.engine`: no `Host`, so no timer threads that
+run actions in the background; no JSON round trip of the session state per
+fired action; no closure objects. What the advisor needs from each firing is
+the rule's name, read from the start of the message.
+
+Safety rules kept here (DURABLE_RULES.md explains each):
+
+* One process-wide lock around every native call sequence. The C core never
+  releases the GIL and has no lock of its own, so this costs no throughput
+  and makes interleaved sessions impossible.
+* One session id, always deleted in `finally`: with the lock held there is
+  never more than one live session per ruleset (the core allows 1,024) and no
+  two sids can collide in its 32-bit hash.
+* Facts carry unique ids and values the core parses the way Python compares
+  them (numbers never in exponent notation; types checked in profile.py).
+* Every result code is checked; anything unexpected is an `EngineError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import durable_rules_engine as _native
+
+from .compiler import Action, CompiledRuleset, engine_number, fnv1a_32
+from .errors import EngineError
+from .expressions import Value
+
+__all__ = ["Firing", "NativeEngine"]
+
+_LOCK = threading.Lock()
+_NAMES = itertools.count()
+_SID = "0"
+_OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Firing:
+    """What fired in one evaluation: signals that held or failed, and rules."""
+
+    signals_true: frozenset[str]
+    signals_false: frozenset[str]
+    rules: frozenset[str]
+
+
+class NativeEngine:
+    """A compiled plan loaded into the C core; evaluations are isolated and thread-safe."""
+
+    def __init__(self, rulesets: Iterable[CompiledRuleset], signal_numbers: Mapping[str, int]):
+        self._rulesets = tuple(rulesets)
+        self._signal_numbers = dict(signal_numbers)
+        # The core tells facts apart by a 32-bit hash of their id: make sure ours differ.
+        fact_ids = ["p"] + [f"s{n}{v}" for n in self._signal_numbers.values() for v in (0, 1)]
+        if len({fnv1a_32(i) for i in fact_ids}) != len(fact_ids):
+            raise EngineError("fact ids collide in durable_rules' hash")
+        handles: list[int] = []
+        try:
+            with _LOCK:
+                for compiled in self._rulesets:
+                    name = f"advisor{next(_NAMES)}"
+                    handles.append(_native.create_ruleset(name, compiled.definition))
+        except Exception as exc:
+            _delete(handles)
+            raise EngineError(f"the engine refused a compiled ruleset: {exc}") from exc
+        self._handles = tuple(handles)
+        # Free the C memory when the engine is dropped (a reload builds a new one).
+        self._finalizer = weakref.finalize(self, _delete, handles)
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def run(self, values: Mapping[str, Value]) -> Firing:
+        """Assert the profile's values and drain every action, in each ruleset."""
+        signals_true: set[str] = set()
+        signals_false: set[str] = set()
+        rules: set[str] = set()
+        with _LOCK:
+            if not self._finalizer.alive:
+                raise EngineError("the engine was closed")
+            for handle, compiled in zip(self._handles, self._rulesets, strict=True):
+                for action in self._session(handle, compiled, values):
+                    if action.kind == "rule":
+                        rules.add(action.target)
+                    elif action.holds:
+                        signals_true.add(action.target)
+                    else:
+                        signals_false.add(action.target)
+        return Firing(frozenset(signals_true), frozenset(signals_false), frozenset(rules))
+
+    def _session(
+        self, handle: int, compiled: CompiledRuleset, values: Mapping[str, Value]
+    ) -> list[Action]:
+        fired: list[Action] = []
+        asserted: set[str] = set()
+        try:
+            state = _assert(handle, _profile_fact(compiled, values))
+            if state is None:
+                return fired
+            result = _native.start_action_for_state(handle, state)
+            while result is not None:
+                messages = result if isinstance(result, str) else result[1]
+                name = messages[2 : messages.index('"', 2)]
+                action = compiled.actions.get(name)
+                if action is None:
+                    raise EngineError(f"the engine fired an unknown action {name!r}")
+                fired.append(action)
+                if action.kind == "signal":
+                    fact_id = f"s{self._signal_numbers[action.target]}{int(action.holds)}"
+                    if fact_id not in asserted:
+                        asserted.add(fact_id)
+                        _assert(
+                            handle,
+                            _signal_fact(
+                                fact_id, self._signal_numbers[action.target], action.holds
+                            ),
+                        )
+                result = _native.complete_and_start_action(handle, state)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"durable_rules failed during evaluation: {exc}") from exc
+        finally:
+            try:
+                _native.delete_state(handle, _SID)
+            except Exception as exc:  # a state that was never created is not an error
+                if "309" not in str(exc):
+                    raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
+        return fired
+
+
+def _assert(handle: int, fact: str) -> int | None:
+    code, state = _native.assert_fact(handle, fact)
+    if code in (_OK, _NOT_HANDLED):
+        return int(state)
+    raise EngineError(f"durable_rules answered {code} to a fact: {fact}")
+
+
+def _profile_fact(compiled: CompiledRuleset, values: Mapping[str, Value]) -> str:
+    parts = [f'"sid":"{_SID}","id":"p","t":"p"']
+    for key, attribute in compiled.slots:
+        value = values.get(key)
+        if value is None:
+            continue  # a missing value is a missing attribute: its conditions cannot match
+        if isinstance(value, bool):
+            parts.append(f'"{attribute}":{"true" if value else "false"}')
+        elif isinstance(value, int | float):
+            parts.append(f'"{attribute}":{engine_number(value)}')
+        else:
+            parts.append(f'"{attribute}":{json.dumps(value)}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _signal_fact(fact_id: str, number: int, holds: bool) -> str:
+    return (
+        f'{{"sid":"{_SID}","id":"{fact_id}","t":"s","n":{number},'
+        f'"v":{"true" if holds else "false"}}}'
+    )
+
+
+def _delete(handles: list[int]) -> None:
+    with _LOCK:
+        while handles:
+            with contextlib.suppress(Exception):
+                _native.delete_ruleset(handles.pop())

@@ -1,0 +1,112 @@
+"""The `advisor` command: recommend, validate.
+
+Exit codes: 0 success, 1 the rule files have problems, 2 the profile or the
+command line is wrong, 3 an internal engine error (a bug to report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .checks import check_ruleset
+from .errors import EngineError, ProfileError, RuleSetError
+from .evaluate import Advisor
+from .profile import read_profile
+from .render import render_decision
+
+__all__ = ["main"]
+
+EXIT_RULES, EXIT_INPUT, EXIT_ENGINE = 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="Recommend security-cooperation measures for a situation profile.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    recommend = commands.add_parser(
+        "recommend", help="evaluate a profile (YAML or JSON) and print the decision"
+    )
+    recommend.add_argument("profile", type=Path, help="situation profile file (.yaml or .json)")
+    recommend.add_argument(
+        "--rules", type=Path, default=Path("rules"), help="rule directory (default: rules)"
+    )
+    recommend.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+
+    validate = commands.add_parser("validate", help="check rule files; list every problem")
+    validate.add_argument(
+        "rules", type=Path, nargs="?", default=Path("rules"), help="rule directory (default: rules)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.rules)
+    return _recommend(args.profile, args.rules, args.format)
+
+
+def _print_problems(error: RuleSetError) -> None:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) in the rule files", file=sys.stderr)
+
+
+def _validate(rules: Path) -> int:
+    problems, ruleset = check_ruleset(rules)
+    if ruleset is not None:
+        try:
+            Advisor(ruleset).close()  # engine limits are part of validity
+        except RuleSetError as exc:
+            problems = list(exc.problems)
+    if problems:
+        _print_problems(RuleSetError(problems))
+        return EXIT_RULES
+    assert ruleset is not None
+    print(
+        f"{rules}: {len(ruleset.indicators)} indicators, {len(ruleset.measures)} measures, "
+        f"{len(ruleset.signals)} signals, {len(ruleset.rules)} rules: no problems"
+    )
+    return 0
+
+
+def _recommend(profile_path: Path, rules: Path, output: str) -> int:
+    try:
+        advisor = Advisor.from_directory(rules)
+    except RuleSetError as exc:
+        _print_problems(exc)
+        return EXIT_RULES
+    try:
+        profile = read_profile(profile_path)
+        observations = advisor.observe(profile, str(profile_path))
+        decision = advisor.evaluate(observations)
+    except ProfileError as exc:
+        print(f"{exc.source}: the profile was refused:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except EngineError as exc:
+        print(f"internal engine error (please report it): {exc}", file=sys.stderr)
+        return EXIT_ENGINE
+    finally:
+        advisor.close()
+    if output == "json":
+        sys.stdout.write(decision.to_json() + "\n")
+    else:
+        sys.stdout.write(render_decision(decision))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The decision: what the advisor answers for one profile, as plain, ordered data.
+
+Everything here is derived from the profile and the rule set alone (no clock,
+no randomness) and every list has a fixed order, so the same inputs give the
+same JSON byte for byte.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from .models import Area, Horizon, Priority
+
+__all__ = [
+    "ConditionResult",
+    "DataGap",
+    "Decision",
+    "Reason",
+    "Recommendation",
+    "SafeguardNote",
+    "SignalResult",
+    "UndeterminedRule",
+    "WithheldMeasure",
+]
+
+Scalar = float | int | bool | str
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ConditionResult(_Out):
+    """One atom of a condition, with the value it met."""
+
+    condition: str
+    holds: bool | None
+    #: the operand read, e.g. `fsi.total` or `change(migration.departures)`; None for signals
+    reads: str | None = None
+    value: Scalar | None = None
+    operator: str | None = None
+    threshold: Scalar | list[Scalar] | None = None
+    #: how far the value may move before the condition stops holding (numbers only)
+    margin: float | None = None
+
+
+class Reason(_Out):
+    """One rule that acted on a measure, and why it fired."""
+
+    rule: str
+    title: str
+    priority: Priority | None = None
+    because: str
+    source: str
+    conditions: list[ConditionResult]
+
+
+class SafeguardNote(_Out):
+    requires: str
+    rule: str
+    because: str
+
+
+class Recommendation(_Out):
+    measure: str
+    title: str
+    area: Area
+    priority: Priority
+    description: str
+    outcomes: list[str]
+    horizon: Horizon
+    reasons: list[Reason]
+    safeguards: list[SafeguardNote]
+
+
+class WithheldMeasure(_Out):
+    measure: str
+    title: str
+    area: Area
+    reasons: list[Reason]
+    #: rules that recommended the measure before it was withheld
+    overridden: list[str]
+
+
+class SignalResult(_Out):
+    signal: str
+    title: str
+    conditions: list[ConditionResult]
+
+
+class UndeterminedRule(_Out):
+    rule: str
+    title: str
+    missing: list[str]
+
+
+class DataGap(_Out):
+    indicator: str
+    title: str
+    #: rules this indicator's absence leaves undetermined
+    rules: list[str]
+
+
+class Decision(_Out):
+    """Ranked recommendations with reasons, withheld measures, signals, and what is unknown."""
+
+    country: str
+    period: str | None
+    ruleset: str
+    recommendations: list[Recommendation]
+    withheld: list[WithheldMeasure]
+    signals: list[SignalResult]
+    fired: list[str]
+    undetermined: list[UndeterminedRule]
+    data_gaps: list[DataGap]
+
+    def to_json(self) -> str:
+        """The canonical JSON form: stable key order, two-space indent."""
+        return self.model_dump_json(indent=2)

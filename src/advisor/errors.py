@@ -1,0 +1,121 @@
+"""Errors as data: every problem carries where it is and what to do about it.
+
+The exception tree::
+
+    AdvisorError                  base of everything this package raises on purpose
+    ├── RuleSetError              rule files that cannot be used; .problems lists every one
+    ├── ProfileError              a situation profile that does not fit the catalogue; .problems
+    └── EngineError               the rule engine misbehaved: a bug, never the user's input
+
+A `Problem` is one finding: a `Location` (file, line, column), a message and,
+where one fits, a suggestion. Problems sort by location so that an analyst
+reads them top to bottom, file by file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "AdvisorError",
+    "EngineError",
+    "Location",
+    "Problem",
+    "ProfileError",
+    "ProfileProblem",
+    "RuleSetError",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file; line and column count from 1."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def shifted(self, columns: int) -> Location:
+        """The location `columns` characters further along the same line."""
+        return Location(self.file, self.line, self.column + columns)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about a rule file or a profile."""
+
+    location: Location
+    message: str
+    code: str = field(default="invalid", compare=False)
+    suggestion: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.suggestion:
+            text += f" ({self.suggestion})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class ProfileProblem:
+    """One finding about a situation profile; `path` is a JSON path such as `indicators.wgi.rl`."""
+
+    path: str
+    message: str
+    code: str = field(default="invalid", compare=False)
+    suggestion: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}"
+        if self.suggestion:
+            text += f" ({self.suggestion})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "code": self.code,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+class AdvisorError(Exception):
+    """Base class for the errors this package raises on purpose."""
+
+
+class RuleSetError(AdvisorError):
+    """The rule files have problems; all of them are in `.problems`, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProfileError(AdvisorError):
+    """A situation profile does not fit the indicator catalogue; `.problems` lists why."""
+
+    def __init__(self, problems: Iterable[ProfileProblem], source: str = "<profile>") -> None:
+        self.problems: tuple[ProfileProblem, ...] = tuple(sorted(set(problems)))
+        self.source = source
+        super().__init__("\n".join(f"{source}: {p}" for p in self.problems))
+
+
+class EngineError(AdvisorError):
+    """durable_rules returned something the advisor did not expect (a bug to report)."""

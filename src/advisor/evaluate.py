@@ -1,0 +1,202 @@
+"""Profile -> Decision: durable_rules decides what fires; this module assembles the answer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ._durable import Firing, NativeEngine
+from .checks import load_ruleset
+from .compiler import EnginePlan, compile_plan
+from .decision import (
+    DataGap,
+    Decision,
+    Reason,
+    Recommendation,
+    SafeguardNote,
+    SignalResult,
+    UndeterminedRule,
+    WithheldMeasure,
+)
+from .errors import EngineError
+from .explain import condition_results, render_because
+from .expressions import evaluate
+from .models import Priority, SituationProfile
+from .profile import Observations, check_profile, parse_profile
+from .ruleset import Rule, RuleSet
+
+__all__ = ["Advisor"]
+
+
+class Advisor:
+    """A rule set compiled into the engine once, evaluated many times.
+
+    Safe to share between threads; each evaluation is isolated and leaves
+    nothing behind in the engine.
+    """
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.plan: EnginePlan = compile_plan(ruleset)
+        self._engine = NativeEngine(self.plan.rulesets, self.plan.signal_numbers)
+
+    @classmethod
+    def from_directory(cls, directory: Path | str) -> Advisor:
+        """Load, check and compile the rule files of a directory."""
+        return cls(load_ruleset(directory))
+
+    def close(self) -> None:
+        """Free the engine's memory now rather than when the advisor is garbage-collected."""
+        self._engine.close()
+
+    def observe(
+        self, profile: SituationProfile | Mapping[str, Any], source: str = "<profile>"
+    ) -> Observations:
+        """Check a profile against the catalogue; raises `ProfileError` naming each problem."""
+        if not isinstance(profile, SituationProfile):
+            profile = parse_profile(profile, source)
+        return check_profile(profile, self.ruleset, source)
+
+    def evaluate(self, profile: SituationProfile | Mapping[str, Any] | Observations) -> Decision:
+        """The decision for one profile."""
+        observations = profile if isinstance(profile, Observations) else self.observe(profile)
+        firing = self._engine.run(observations.values)
+        return _Assembly(self.ruleset, observations, firing).decision()
+
+
+class _Assembly:
+    """Builds a Decision from what fired; checks the engine against the reference evaluator."""
+
+    def __init__(self, ruleset: RuleSet, observations: Observations, firing: Firing) -> None:
+        self.ruleset = ruleset
+        self.values = observations.values
+        self.observations = observations
+        self.firing = firing
+        self.present = set(observations.indicators)
+        self.signals = self._signal_states()
+
+    def _signal_states(self) -> dict[str, bool | None]:
+        states: dict[str, bool | None] = {}
+        for sid, signal in self.ruleset.signals.items():  # dependency order
+            if sid in self.firing.signals_true:
+                states[sid] = True
+                continue
+            outcome = evaluate(signal.condition, self.values, states)
+            if outcome is True or (sid in self.firing.signals_false and outcome is not False):
+                raise EngineError(f'engine and evaluator disagree on signal "{sid}"')
+            states[sid] = outcome
+        return states
+
+    def _reason(self, rule: Rule, priority: Priority | None = None) -> Reason:
+        return Reason(
+            rule=rule.id,
+            title=rule.spec.title,
+            priority=priority,
+            because=render_because(rule.spec.because, self.values),
+            source=rule.spec.source,
+            conditions=condition_results(rule.condition, self.values, self.signals),
+        )
+
+    def decision(self) -> Decision:
+        fired: list[Rule] = []
+        undetermined: list[UndeterminedRule] = []
+        for rule_id, rule in self.ruleset.rules.items():
+            engine_says = rule_id in self.firing.rules
+            if engine_says or not rule.indicators <= self.present:
+                outcome = evaluate(rule.condition, self.values, self.signals)
+                if (outcome is True) != engine_says:
+                    raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
+                if outcome is None:
+                    missing = sorted(rule.indicators - self.present)
+                    undetermined.append(
+                        UndeterminedRule(rule=rule_id, title=rule.spec.title, missing=missing)
+                    )
+            if engine_says:
+                fired.append(rule)
+        recommendations, withheld = self._measures(fired)
+        return Decision(
+            country=self.observations.country,
+            period=self.observations.period,
+            ruleset=self.ruleset.content_hash,
+            recommendations=recommendations,
+            withheld=withheld,
+            signals=[
+                SignalResult(
+                    signal=sid,
+                    title=signal.spec.title,
+                    conditions=condition_results(signal.condition, self.values, self.signals),
+                )
+                for sid, signal in sorted(self.ruleset.signals.items())
+                if self.signals.get(sid) is True
+            ],
+            fired=sorted(rule.id for rule in fired),
+            undetermined=undetermined,
+            data_gaps=self._data_gaps(undetermined),
+        )
+
+    def _measures(self, fired: list[Rule]) -> tuple[list[Recommendation], list[WithheldMeasure]]:
+        recommended: dict[str, list[tuple[Priority, Rule]]] = defaultdict(list)
+        withholding: dict[str, list[Rule]] = defaultdict(list)
+        safeguards: dict[str, list[SafeguardNote]] = defaultdict(list)
+        for rule in fired:
+            for action in rule.spec.recommend:
+                recommended[action.measure].append((action.priority, rule))
+            for withheld_action in rule.spec.withhold:
+                withholding[withheld_action.measure].append(rule)
+            for guard in rule.spec.safeguard:
+                safeguards[guard.measure].append(
+                    SafeguardNote(
+                        requires=guard.requires,
+                        rule=rule.id,
+                        because=render_because(rule.spec.because, self.values),
+                    )
+                )
+        measures = self.ruleset.measures
+        recommendations = []
+        for measure_id, reasons in recommended.items():
+            if measure_id in withholding:
+                continue
+            spec = measures[measure_id]
+            recommendations.append(
+                Recommendation(
+                    measure=measure_id,
+                    title=spec.title,
+                    area=spec.area,
+                    priority=max((p for p, _ in reasons), key=lambda p: p.rank),
+                    description=spec.description,
+                    outcomes=list(spec.outcomes),
+                    horizon=spec.horizon,
+                    reasons=[
+                        self._reason(rule, p)
+                        for p, rule in sorted(reasons, key=lambda pr: (-pr[0].rank, pr[1].id))
+                    ],
+                    safeguards=sorted(
+                        safeguards.get(measure_id, []), key=lambda s: (s.rule, s.requires)
+                    ),
+                )
+            )
+        recommendations.sort(key=lambda r: (-r.priority.rank, r.measure))
+        withheld = [
+            WithheldMeasure(
+                measure=measure_id,
+                title=measures[measure_id].title,
+                area=measures[measure_id].area,
+                reasons=[self._reason(rule) for rule in sorted(rules, key=lambda r: r.id)],
+                overridden=sorted(rule.id for _, rule in recommended.get(measure_id, [])),
+            )
+            for measure_id, rules in sorted(withholding.items())
+        ]
+        return recommendations, withheld
+
+    def _data_gaps(self, undetermined: list[UndeterminedRule]) -> list[DataGap]:
+        hidden: dict[str, list[str]] = defaultdict(list)
+        for item in undetermined:
+            for indicator in item.missing:
+                hidden[indicator].append(item.rule)
+        gaps = [
+            DataGap(indicator=i, title=self.ruleset.indicators[i].title, rules=sorted(rules))
+            for i, rules in hidden.items()
+        ]
+        return sorted(gaps, key=lambda g: (-len(g.rules), g.indicator))

@@ -1,0 +1,95 @@
+"""Reasons: each condition with the value it met, its threshold and its margin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .checks import PLACEHOLDER
+from .decision import ConditionResult
+from .expressions import (
+    Between,
+    Comparison,
+    Condition,
+    Membership,
+    SignalRef,
+    Truth,
+    Value,
+    atom_holds,
+    atoms,
+    normalise_number,
+)
+
+__all__ = ["condition_results", "format_value", "margin", "render_because"]
+
+
+def condition_results(
+    condition: Condition, values: Mapping[str, Value], signals: Mapping[str, bool | None]
+) -> list[ConditionResult]:
+    """Every atom of the condition, in reading order, with what it met."""
+    results = []
+    for leaf in atoms(condition):
+        if isinstance(leaf, SignalRef):
+            results.append(ConditionResult(condition=leaf.text, holds=signals.get(leaf.signal)))
+            continue
+        key = leaf.operand.key
+        value = values.get(key)
+        holds = None if value is None else atom_holds(leaf, value)
+        operator: str | None = None
+        threshold: Value | list[Value] | None = None
+        if isinstance(leaf, Comparison):
+            operator, threshold = leaf.op, leaf.value
+        elif isinstance(leaf, Between):
+            operator, threshold = "between", [leaf.low, leaf.high]
+        elif isinstance(leaf, Membership):
+            operator, threshold = "in", list(leaf.values)
+        results.append(
+            ConditionResult(
+                condition=leaf.text,
+                holds=holds,
+                reads=key,
+                value=value,
+                operator=operator,
+                threshold=threshold,
+                margin=margin(leaf, value) if holds else None,
+            )
+        )
+    return results
+
+
+def margin(atom: Comparison | Between | Membership | Truth, value: Value | None) -> float | None:
+    """How far a number may move, in its own units, before the atom stops holding."""
+    if value is None or isinstance(value, bool | str):
+        return None
+    if isinstance(atom, Comparison) and isinstance(atom.value, int | float):
+        if atom.op in (">", ">="):
+            return float(normalise_number(value - atom.value))
+        if atom.op in ("<", "<="):
+            return float(normalise_number(atom.value - value))
+    if isinstance(atom, Between):
+        return float(normalise_number(min(value - atom.low, atom.high - value)))
+    return None
+
+
+def format_value(key: str, value: Value | None) -> str:
+    """A value as an analyst reads it: relative changes as percentages, big counts with commas."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if key.startswith("change("):
+        return f"{value * 100:+.1f}%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{round(value, 2):g}"
+
+
+def render_because(template: str, values: Mapping[str, Value]) -> str:
+    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values."""
+
+    def fill(match: object) -> str:
+        key = match.group(1).strip()  # type: ignore[attr-defined]
+        return format_value(key, values.get(key))
+
+    return PLACEHOLDER.sub(fill, template)

@@ -1,0 +1,272 @@
+"""Situation profiles: read them, check them against the indicator catalogue, derive values.
+
+A profile that names an unknown indicator, carries a value of the wrong type
+or outside the indicator's range, or a non-finite number, is refused with every
+problem named by its JSON path. Nothing is silently dropped.
+
+Numbers are normalised here, once, to at most `DECIMALS` decimal places, so
+the rule engine and the explanation see exactly the same value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from .checks import did_you_mean
+from .errors import ProfileError, ProfileProblem
+from .expressions import DECIMALS, Value, normalise_number
+from .loader import parse_yaml
+from .models import IndicatorSpec, IndicatorType, SituationProfile
+from .ruleset import RuleSet
+
+__all__ = [
+    "DECIMALS",
+    "Observations",
+    "check_profile",
+    "derive",
+    "normalise_number",
+    "parse_profile",
+    "read_profile",
+]
+
+PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$")
+_MAX_PROFILE_BYTES = 1_000_000
+
+Series = Mapping[str, float | int]
+
+
+@dataclass(frozen=True)
+class Observations:
+    """A checked profile: each indicator's value, and each value the rules read."""
+
+    country: str
+    period: str | None
+    #: indicator id -> value as given (series: period -> number), normalised
+    indicators: Mapping[str, Value | Series]
+    #: operand key (e.g. `fsi.total`, `change(migration.departures)`) -> value
+    values: Mapping[str, Value]
+
+
+def read_profile(path: Path) -> SituationProfile:
+    """Read a YAML or JSON profile file; raises `ProfileError` naming each problem."""
+    source = str(path)
+    try:
+        if path.stat().st_size > _MAX_PROFILE_BYTES:
+            raise ProfileError(
+                [ProfileProblem("$", "profile file is too large", "too-large")], source
+            )
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(
+            [ProfileProblem("$", f"cannot read the profile: {exc}", "unreadable")], source
+        ) from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except (json.JSONDecodeError, ValueError) as exc:
+            raise ProfileError(
+                [ProfileProblem("$", f"invalid JSON: {exc}", "json-syntax")], source
+            ) from None
+    else:
+        doc = parse_yaml(text, source)
+        if doc.problems:
+            raise ProfileError(
+                [ProfileProblem("$", str(p), p.code, p.suggestion) for p in doc.problems], source
+            )
+        data = doc.data
+    return parse_profile(data, source)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a profile can carry")
+
+
+def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
+    """Validate the shape of a profile (not yet its indicators)."""
+    try:
+        return SituationProfile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            path = _json_path(error["loc"])
+            if error["type"] == "extra_forbidden":
+                fields = list(SituationProfile.model_fields)
+                problems.append(
+                    ProfileProblem(
+                        path,
+                        "unknown field",
+                        "unknown-field",
+                        did_you_mean(str(error["loc"][-1]), fields),
+                    )
+                )
+            else:
+                problems.append(ProfileProblem(path, str(error["msg"]), error["type"]))
+        raise ProfileError(problems, source) from None
+
+
+def _json_path(loc: tuple[Any, ...]) -> str:
+    # Indicator ids contain dots, so keep each part whole: indicators.fsi.total reads fine.
+    parts = [str(p) for p in loc if not str(p).startswith(("function-", "dict[", "list["))]
+    parts = [p for p in parts if p not in ("bool", "int", "float", "str")] or ["$"]
+    return ".".join(parts)
+
+
+def check_profile(
+    profile: SituationProfile, ruleset: RuleSet, source: str = "<profile>"
+) -> Observations:
+    """Check each indicator against the catalogue and derive what the rules read."""
+    problems: list[ProfileProblem] = []
+    values: dict[str, Value | Series] = {}
+    for indicator_id, raw in sorted(profile.indicators.items()):
+        path = f"indicators.{indicator_id}"
+        spec = ruleset.indicators.get(indicator_id)
+        if spec is None:
+            problems.append(
+                ProfileProblem(
+                    path,
+                    "unknown indicator",
+                    "unknown-indicator",
+                    did_you_mean(indicator_id, ruleset.indicators),
+                )
+            )
+            continue
+        value = _check_value(spec, raw, path, problems)
+        if value is not None:
+            values[indicator_id] = value
+    for indicator_id in sorted(profile.sources):
+        if indicator_id not in ruleset.indicators:
+            problems.append(
+                ProfileProblem(
+                    f"sources.{indicator_id}",
+                    "unknown indicator",
+                    "unknown-indicator",
+                    did_you_mean(indicator_id, ruleset.indicators),
+                )
+            )
+    if problems:
+        raise ProfileError(problems, source)
+    derived: dict[str, Value] = {}
+    for operand in ruleset.operands():
+        given = values.get(operand.indicator)
+        if given is None:
+            continue
+        if operand.function is None:
+            derived[operand.key] = given  # type: ignore[assignment]
+        else:
+            result = derive(operand.function, given)  # type: ignore[arg-type]
+            if result is not None:
+                derived[operand.key] = result
+    return Observations(
+        profile.country, profile.period, MappingProxyType(values), MappingProxyType(derived)
+    )
+
+
+def _check_value(
+    spec: IndicatorSpec, raw: Any, path: str, problems: list[ProfileProblem]
+) -> Value | Series | None:
+    kind = spec.type
+    if kind is IndicatorType.SERIES:
+        if not isinstance(raw, dict) or not raw:
+            problems.append(
+                ProfileProblem(
+                    path,
+                    "expected a series: a mapping of period to number,"
+                    " e.g. {2023: 51700, 2024: 36468}",
+                    "value-type",
+                )
+            )
+            return None
+        series: dict[str, float | int] = {}
+        for period, number in raw.items():
+            point = f"{path}.{period}"
+            if not PERIOD.match(str(period)):
+                problems.append(
+                    ProfileProblem(
+                        point,
+                        "a period is a year (2024), a quarter "
+                        "(2024-Q1), a half (2024-H1) or a month (2024-05)",
+                        "period",
+                    )
+                )
+                continue
+            checked = _check_number(spec, number, point, problems)
+            if checked is not None:
+                series[str(period)] = checked
+        return dict(sorted(series.items()))
+    if kind is IndicatorType.BOOLEAN:
+        if not isinstance(raw, bool):
+            problems.append(
+                ProfileProblem(path, f"expected true or false, got {raw!r}", "value-type")
+            )
+            return None
+        return raw
+    if kind is IndicatorType.CATEGORY:
+        categories = spec.categories or ()
+        if not isinstance(raw, str) or raw not in categories:
+            problems.append(
+                ProfileProblem(
+                    path,
+                    f"{raw!r} is not one of: " + ", ".join(categories),
+                    "unknown-category",
+                    did_you_mean(str(raw), categories),
+                )
+            )
+            return None
+        return raw
+    return _check_number(spec, raw, path, problems)
+
+
+def _check_number(
+    spec: IndicatorSpec, raw: Any, path: str, problems: list[ProfileProblem]
+) -> float | int | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        problems.append(ProfileProblem(path, f"expected a number, got {raw!r}", "value-type"))
+        return None
+    if not math.isfinite(raw):
+        problems.append(ProfileProblem(path, f"{raw} is not a finite number", "not-finite"))
+        return None
+    if spec.type is IndicatorType.INTEGER:
+        if isinstance(raw, float) and not raw.is_integer():
+            problems.append(
+                ProfileProblem(path, f"expected a whole number, got {raw}", "value-type")
+            )
+            return None
+        raw = int(raw)
+    if spec.range is not None:
+        low, high = spec.range
+        if not low <= raw <= high:
+            problems.append(
+                ProfileProblem(
+                    path, f"{raw:g} is outside the range {low:g} to {high:g}", "out-of-range"
+                )
+            )
+            return None
+    return normalise_number(raw)
+
+
+def derive(function: str, series: Series) -> float | int | None:
+    """A function of a series; None where it is undefined (too few periods, zero baseline)."""
+    points = [series[p] for p in sorted(series)]
+    if function == "latest":
+        return points[-1]
+    if function == "previous":
+        return points[-2] if len(points) >= 2 else None
+    if function == "mean":
+        return normalise_number(sum(points) / len(points))
+    if function == "change":
+        if len(points) < 2:
+            return None
+        baseline = sum(points[:-1]) / (len(points) - 1)
+        if baseline == 0:
+            return None
+        return normalise_number((points[-1] - baseline) / abs(baseline))
+    raise ValueError(f"unknown function {function}")  # checks.py refuses these earlier

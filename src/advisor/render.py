@@ -1,0 +1,79 @@
+"""A decision as a readable text report for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .decision import ConditionResult, Decision
+from .explain import format_value
+
+__all__ = ["render_decision"]
+
+
+def _condition(result: ConditionResult) -> str:
+    mark = {True: "+", False: "-", None: "?"}[result.holds]
+    text = f"[{mark}] {result.condition}"
+    if result.reads is not None:
+        text += f"  (value {format_value(result.reads, result.value)}"
+        if result.margin is not None:
+            text += f", margin {result.margin:g}"
+        text += ")"
+    return text
+
+
+def render_decision(decision: Decision, width: int = 100) -> str:
+    lines: list[str] = []
+    title = f"Cooperation Advisor: {decision.country}"
+    if decision.period:
+        title += f" ({decision.period})"
+    lines += [title, "=" * len(title), f"rule set {decision.ruleset[:19]}", ""]
+
+    lines.append(f"Recommendations ({len(decision.recommendations)})")
+    if decision.recommendations:
+        rows = [
+            (str(i), r.priority.value, r.measure, r.area.value, str(len(r.reasons)))
+            for i, r in enumerate(decision.recommendations, 1)
+        ]
+        header = ("#", "priority", "measure", "area", "rules")
+        widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+        fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+        lines.append(fmt.format(*header))
+        lines.append(fmt.format(*("-" * w for w in widths)))
+        lines += [fmt.format(*row) for row in rows]
+    else:
+        lines.append("  none")
+    lines.append("")
+
+    for index, rec in enumerate(decision.recommendations, 1):
+        lines.append(f"{index}. {rec.title} [{rec.priority.value}]")
+        for reason in rec.reasons:
+            wrapped = textwrap.wrap(f"{reason.rule}: {reason.because}", width - 6)
+            lines += ["   - " + wrapped[0], *("     " + w for w in wrapped[1:])]
+            lines += ["       " + _condition(c) for c in reason.conditions if c.holds]
+        for guard in rec.safeguards:
+            lines.append(f"   ! safeguard ({guard.rule}): {guard.requires}")
+    if decision.recommendations:
+        lines.append("")
+
+    if decision.withheld:
+        lines.append(f"Withheld ({len(decision.withheld)})")
+        for withheld in decision.withheld:
+            lines.append(
+                f"  {withheld.measure}: withheld by " + ", ".join(r.rule for r in withheld.reasons)
+            )
+            for reason in withheld.reasons:
+                lines += ["     " + w for w in textwrap.wrap(reason.because, width - 6)]
+        lines.append("")
+
+    lines.append("Signals that hold: " + (", ".join(s.signal for s in decision.signals) or "none"))
+    if decision.undetermined:
+        lines.append("")
+        lines.append(f"Undetermined for lack of data ({len(decision.undetermined)})")
+        for item in decision.undetermined:
+            lines.append(f"  {item.rule}: missing " + ", ".join(item.missing))
+    if decision.data_gaps:
+        lines.append("")
+        lines.append("Data gaps (indicators whose absence hides the most rules)")
+        for gap in decision.data_gaps:
+            lines.append(f"  {gap.indicator}: {len(gap.rules)} rule(s)")
+    return "\n".join(lines) + "\n"

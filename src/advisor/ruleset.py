@@ -1,0 +1,103 @@
+"""The validated rule set: an immutable value built once by `checks.load_ruleset`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .errors import Location
+from .expressions import Condition, Operand, atoms
+from .models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
+
+__all__ = ["Rule", "RuleSet", "Signal"]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A named derived condition, parsed."""
+
+    spec: SignalSpec
+    condition: Condition
+    location: Location
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule with its condition parsed and the indicators it depends on resolved."""
+
+    spec: RuleSpec
+    condition: Condition
+    location: Location
+    #: every indicator the rule reads, directly or through signals
+    indicators: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Catalogues, signals (in dependency order) and rules, as loaded and checked."""
+
+    indicators: Mapping[str, IndicatorSpec]
+    measures: Mapping[str, MeasureSpec]
+    signals: Mapping[str, Signal]
+    rules: Mapping[str, Rule]
+    #: where each catalogue entry is defined, keyed by (kind, id)
+    locations: Mapping[tuple[str, str], Location] = field(default_factory=dict)
+    content_hash: str = ""
+
+    @staticmethod
+    def build(
+        indicators: dict[str, IndicatorSpec],
+        measures: dict[str, MeasureSpec],
+        signals: dict[str, Signal],
+        rules: dict[str, Rule],
+        locations: dict[tuple[str, str], Location],
+    ) -> RuleSet:
+        """Freeze the parts and stamp them with their content hash."""
+        return RuleSet(
+            MappingProxyType(dict(sorted(indicators.items()))),
+            MappingProxyType(dict(sorted(measures.items()))),
+            MappingProxyType(signals),
+            MappingProxyType(dict(sorted(rules.items()))),
+            MappingProxyType(locations),
+            _content_hash(indicators, measures, signals, rules),
+        )
+
+    def operands(self) -> list[Operand]:
+        """Every distinct operand that some signal or rule reads, sorted by key."""
+        found: dict[str, Operand] = {}
+        for condition in [s.condition for s in self.signals.values()] + [
+            r.condition for r in self.rules.values()
+        ]:
+            for leaf in atoms(condition):
+                operand = getattr(leaf, "operand", None)
+                if operand is not None:
+                    found.setdefault(operand.key, operand)
+        return [found[key] for key in sorted(found)]
+
+
+def _content_hash(
+    indicators: Mapping[str, IndicatorSpec],
+    measures: Mapping[str, MeasureSpec],
+    signals: Mapping[str, Signal],
+    rules: Mapping[str, Rule],
+) -> str:
+    """sha256 over the meaning of the rule set: comments, layout and file order do not count."""
+    content = {
+        "indicators": {k: v.model_dump(mode="json") for k, v in sorted(indicators.items())},
+        "measures": {k: v.model_dump(mode="json") for k, v in sorted(measures.items())},
+        "signals": {k: v.spec.model_dump(mode="json") for k, v in sorted(signals.items())},
+        "rules": {k: v.spec.model_dump(mode="json") for k, v in sorted(rules.items())},
+    }
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
