@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import durable_rules_engine as _native
 
-from .compiler import Action, CompiledRuleset, engine_number, fnv1a_32
+from .compiler import SENTINEL, Action, CompiledRuleset, engine_number, fnv1a_32
 from .errors import EngineError
 from .expressions import Value
 
@@ -103,12 +103,15 @@ class NativeEngine:
         asserted: set[str] = set()
         try:
             state = _assert(handle, _profile_fact(compiled, values))
-            if state is None:
-                return fired
             result = _native.start_action_for_state(handle, state)
+            if result is None:
+                raise EngineError("the sentinel rule did not fire")
             while result is not None:
                 messages = result if isinstance(result, str) else result[1]
                 name = messages[2 : messages.index('"', 2)]
+                if name == SENTINEL:
+                    result = _native.complete_and_start_action(handle, state)
+                    continue
                 action = compiled.actions.get(name)
                 if action is None:
                     raise EngineError(f"the engine fired an unknown action {name!r}")
@@ -131,13 +134,12 @@ class NativeEngine:
         finally:
             try:
                 _native.delete_state(handle, _SID)
-            except Exception as exc:  # a state that was never created is not an error
-                if "309" not in str(exc):
-                    raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
+            except Exception as exc:
+                raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
         return fired
 
 
-def _assert(handle: int, fact: str) -> int | None:
+def _assert(handle: int, fact: str) -> int:
     code, state = _native.assert_fact(handle, fact)
     if code in (_OK, _NOT_HANDLED):
         return int(state)

@@ -50,6 +50,7 @@ from .expressions import (
 from .ruleset import RuleSet
 
 __all__ = [
+    "SENTINEL",
     "STACK_BUDGET",
     "Action",
     "CompiledRuleset",
@@ -67,6 +68,13 @@ MAX_SLOTS = 200  # attributes per fact; the C core allows 255
 MAX_RULES_PER_RULESET = 400  # the C core hangs beyond ~512 distinct first conditions
 
 RESERVED_ATTRIBUTES = ("sid", "id", "t", "n", "v")
+
+#: A rule in every ruleset that fires on every profile fact. The C core leaves a
+#: new session's action context uninitialised and frees it in `delete_state`
+#: (state.c createStateNode / deleteStateNode): a session in which no action
+#: ever started crashed with "free(): invalid pointer". Starting and completing
+#: at least one action initialises, then clears, that context.
+SENTINEL = "_"
 
 
 @dataclass(frozen=True)
@@ -511,8 +519,9 @@ def _union(left: list[tuple[str, str]], right: list[tuple[str, str]]) -> list[tu
 def _cost(
     compiled: Mapping[tuple[str, str], list[_DurableRule]], group: list[tuple[str, str]]
 ) -> int:
-    # The two discriminators ("t": "p" and "t": "s") are shared by every pattern.
-    return 2 + sum(rule.pushes for key in group for rule in compiled[key])
+    # The two discriminators ("t": "p" and "t": "s") are shared by every pattern;
+    # the sentinel adds one more push.
+    return 3 + sum(rule.pushes for key in group for rule in compiled[key])
 
 
 def _fits(
@@ -544,9 +553,9 @@ def _ruleset(
     group: list[tuple[str, str]],
 ) -> CompiledRuleset:
     rules = [rule for key in group for rule in compiled[key]]
-    definition = {
-        rule.name: {"all": [{name: pattern} for name, pattern in rule.patterns]} for rule in rules
-    }
+    definition: Json = {SENTINEL: {"all": [{"p": {"t": "p"}}]}}
+    for rule in rules:
+        definition[rule.name] = {"all": [{name: pattern} for name, pattern in rule.patterns]}
     used = set().union(*(_attributes(p) for rule in rules for _, p in rule.patterns))
     carried = tuple((key, name) for key, name in slots.items() if name in used)
     return CompiledRuleset(

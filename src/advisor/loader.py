@@ -97,14 +97,29 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         doc.problems.append(Problem(Location(file, 1, 1), "document too large", "file-too-large"))
         return doc
     try:
+        # Aliases are found in the event stream, where each has its own position,
+        # and refused before anything is composed.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                doc.problems.append(
+                    Problem(
+                        Location(file, mark.line + 1, mark.column + 1),
+                        "YAML aliases (*name) are not allowed",
+                        "yaml-alias",
+                        "write the value out in full",
+                    )
+                )
+        if doc.problems:
+            return doc
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         message = str(exc.problem or exc.context or "invalid YAML").strip()
-        doc.problems.append(
-            Problem(where, f"YAML syntax error: {message}", "yaml-syntax", _syntax_hint(message))
-        )
+        found = text.splitlines()[mark.line][mark.column : mark.column + 1] if mark else ""
+        hint = "indent with spaces, not tabs" if found == "\t" else _syntax_hint(message)
+        doc.problems.append(Problem(where, f"YAML syntax error: {message}", "yaml-syntax", hint))
         return doc
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(Location(file, 1, 1), f"YAML error: {exc}", "yaml-syntax"))
@@ -125,8 +140,6 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
 
 
 def _syntax_hint(message: str) -> str | None:
-    if "tab" in message:
-        return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
         return "quote a value that contains ': '"
     return None
