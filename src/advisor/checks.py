@@ -131,6 +131,7 @@ class _Collector:
     entries: dict[str, dict[str, _Entry]] = field(
         default_factory=lambda: {section: {} for section in SECTIONS}
     )
+    orphan_conditions: list[tuple[SourceDocument, JsonPath, Any]] = field(default_factory=list)
 
     def report(
         self, where: Location, message: str, code: str, suggestion: str | None = None
@@ -181,6 +182,9 @@ class _Collector:
         except ValidationError as exc:
             for error in exc.errors():
                 self.problems.append(_shape_problem(doc, path, model, error))
+            if isinstance(item, dict) and "when" in item:
+                # Still check its condition, so that one pass reports everything.
+                self.orphan_conditions.append((doc, (*path, "when"), item["when"]))
             return
         kind = _KIND[section]
         known = self.entries[section]
@@ -208,6 +212,10 @@ class _Collector:
                     condition, indicators, signal_ids
                 ):
                     conditions[(section, item_id)] = condition
+        for doc, path, raw in self.orphan_conditions:
+            orphan = self.parse_condition(raw, doc, path)
+            if orphan is not None:
+                self.check_condition(orphan, indicators, signal_ids)
         order = self.signal_order(conditions)
         for rule_id, entry in self.entries["rules"].items():
             condition = conditions.get(("rules", rule_id))

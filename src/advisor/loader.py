@@ -117,7 +117,10 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         message = str(exc.problem or exc.context or "invalid YAML").strip()
-        found = text.splitlines()[mark.line][mark.column : mark.column + 1] if mark else ""
+        lines = text.splitlines()
+        found = ""
+        if mark and mark.line < len(lines):
+            found = lines[mark.line][mark.column : mark.column + 1]
         hint = "indent with spaces, not tabs" if found == "\t" else _syntax_hint(message)
         doc.problems.append(Problem(where, f"YAML syntax error: {message}", "yaml-syntax", hint))
         return doc
