@@ -25,7 +25,7 @@ def basic_advisor() -> Iterator[Advisor]:
 
 @pytest.fixture
 def write_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WriteRules:
-    """Write rule files into ./rules of a fresh working directory: write_rules(**{"a.yaml": ...})."""
+    """Write files into ./rules of a fresh working directory: write_rules(**{"a.yaml": ...})."""
     monkeypatch.chdir(tmp_path)
 
     def write(**files: str) -> Path:

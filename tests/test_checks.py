@@ -83,8 +83,11 @@ def test_unknown_measure_and_signal(write_rules: WriteRules) -> None:
 
 def test_duplicate_ids_across_files(write_rules: WriteRules) -> None:
     root = write_rules(
-        **{"a.yaml": CATALOGUE, "b.yaml": rule("goci.human_smuggling >= 8"),
-           "c.yaml": rule("goci.human_smuggling >= 9")}
+        **{
+            "a.yaml": CATALOGUE,
+            "b.yaml": rule("goci.human_smuggling >= 8"),
+            "c.yaml": rule("goci.human_smuggling >= 9"),
+        }
     )
     assert problems_of(root) == [
         'rules/c.yaml:2:9: rule "r1" is defined twice (first defined at rules/b.yaml:2:5)'
@@ -92,13 +95,18 @@ def test_duplicate_ids_across_files(write_rules: WriteRules) -> None:
 
 
 def test_wrong_types_and_unknown_fields(write_rules: WriteRules) -> None:
-    text = rule("goci.human_smuggling >= 8",
-                recommend="[{measure: joint-border-training, priority: hihg}]",
-                becuase="oops")
+    text = rule(
+        "goci.human_smuggling >= 8",
+        recommend="[{measure: joint-border-training, priority: hihg}]",
+        becuase="oops",
+    )
     root = write_rules(**{"c.yaml": CATALOGUE, "r.yaml": text})
     found = problems_of(root)
-    assert any(p.startswith("rules/r.yaml:5:60: recommend.0.priority: Input should be")
-               and p.endswith('(did you mean "high"?)') for p in found), found
+    assert any(
+        p.startswith("rules/r.yaml:5:60: recommend.0.priority: Input should be")
+        and p.endswith('(did you mean "high"?)')
+        for p in found
+    ), found
     assert 'rules/r.yaml:8:5: unknown field "becuase" (did you mean "because"?)' in found
 
 
@@ -123,9 +131,7 @@ def test_category_and_series_misuse(write_rules: WriteRules) -> None:
 
 def test_malformed_expression_points_at_column(write_rules: WriteRules) -> None:
     root = write_rules(**{"c.yaml": CATALOGUE, "r.yaml": rule("'goci.human_smuggling => 8'")})
-    assert problems_of(root) == [
-        "rules/r.yaml:4:33: unknown operator '=>' (did you mean '>='?)"
-    ]
+    assert problems_of(root) == ["rules/r.yaml:4:33: unknown operator '=>' (did you mean '>='?)"]
 
 
 def test_signal_cycle(write_rules: WriteRules) -> None:
@@ -171,15 +177,21 @@ def test_every_problem_in_one_pass_sorted(write_rules: WriteRules) -> None:
     ]
     assert found[5].startswith('rules/rules.yaml:73:11: unknown indicator "goci.human_smugling"')
     # the rule whose priority is wrong still has its condition checked
-    assert found[6] == ('rules/rules.yaml:82:18: unknown signal "fragile-border" '
-                        '(did you mean "fragile-borders"?)')
+    assert found[6] == (
+        'rules/rules.yaml:82:18: unknown signal "fragile-border" (did you mean "fragile-borders"?)'
+    )
     assert found[7].startswith("rules/rules.yaml:84:52: recommend.0.priority: Input should be")
     assert len(found) == 8
 
 
 def test_bad_yaml_does_not_hide_other_files(write_rules: WriteRules) -> None:
-    root = write_rules(**{"a.yaml": "rules: [\n", "c.yaml": CATALOGUE,
-                          "r.yaml": rule("goci.human_smuggling >= 99")})
+    root = write_rules(
+        **{
+            "a.yaml": "rules: [\n",
+            "c.yaml": CATALOGUE,
+            "r.yaml": rule("goci.human_smuggling >= 99"),
+        }
+    )
     found = problems_of(root)
     assert [p.split(":")[0] for p in found] == ["rules/a.yaml", "rules/r.yaml"]
 

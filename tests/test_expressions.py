@@ -126,8 +126,30 @@ def test_hostile_text_only_ever_raises_expression_error(text: str) -> None:
 
 
 ALPHABET = st.sampled_from(
-    ["a.x", "b.y", ">=", "<", "==", "1", "-2.5", "(", ")", "and", "or", "not", "signal s",
-     "between", "in", "[", "]", ",", "25%", "change(", "'q'", " "]
+    [
+        "a.x",
+        "b.y",
+        ">=",
+        "<",
+        "==",
+        "1",
+        "-2.5",
+        "(",
+        ")",
+        "and",
+        "or",
+        "not",
+        "signal s",
+        "between",
+        "in",
+        "[",
+        "]",
+        ",",
+        "25%",
+        "change(",
+        "'q'",
+        " ",
+    ]
 )
 
 

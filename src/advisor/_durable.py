@@ -83,11 +83,12 @@ class NativeEngine:
         signals_true: set[str] = set()
         signals_false: set[str] = set()
         rules: set[str] = set()
+        encoded = _encode(values)
         with _LOCK:
             if not self._finalizer.alive:
                 raise EngineError("the engine was closed")
             for handle, compiled in zip(self._handles, self._rulesets, strict=True):
-                for action in self._session(handle, compiled, values):
+                for action in self._session(handle, compiled, encoded):
                     if action.kind == "rule":
                         rules.add(action.target)
                     elif action.holds:
@@ -97,12 +98,12 @@ class NativeEngine:
         return Firing(frozenset(signals_true), frozenset(signals_false), frozenset(rules))
 
     def _session(
-        self, handle: int, compiled: CompiledRuleset, values: Mapping[str, Value]
+        self, handle: int, compiled: CompiledRuleset, encoded: Mapping[str, str]
     ) -> list[Action]:
         fired: list[Action] = []
         asserted: set[str] = set()
         try:
-            state = _assert(handle, _profile_fact(compiled, values))
+            state = _assert(handle, _profile_fact(compiled, encoded))
             result = _native.start_action_for_state(handle, state)
             if result is None:
                 raise EngineError("the sentinel rule did not fire")
@@ -146,19 +147,23 @@ def _assert(handle: int, fact: str) -> int:
     raise EngineError(f"durable_rules answered {code} to a fact: {fact}")
 
 
-def _profile_fact(compiled: CompiledRuleset, values: Mapping[str, Value]) -> str:
-    parts = [f'"sid":"{_SID}","id":"p","t":"p"']
-    for key, attribute in compiled.slots:
-        value = values.get(key)
-        if value is None:
-            continue  # a missing value is a missing attribute: its conditions cannot match
+def _encode(values: Mapping[str, Value]) -> dict[str, str]:
+    """Each value as JSON text the C parser reads like Python compares it; done once per profile."""
+    encoded: dict[str, str] = {}
+    for key, value in values.items():
         if isinstance(value, bool):
-            parts.append(f'"{attribute}":{"true" if value else "false"}')
+            encoded[key] = "true" if value else "false"
         elif isinstance(value, int | float):
-            parts.append(f'"{attribute}":{engine_number(value)}')
+            encoded[key] = engine_number(value)
         else:
-            parts.append(f'"{attribute}":{json.dumps(value)}')
-    return "{" + ",".join(parts) + "}"
+            encoded[key] = json.dumps(value)
+    return encoded
+
+
+def _profile_fact(compiled: CompiledRuleset, encoded: Mapping[str, str]) -> str:
+    # A missing value is a missing attribute: no condition on it can match.
+    parts = [f'"{attribute}":{encoded[key]}' for key, attribute in compiled.slots if key in encoded]
+    return '{"sid":"' + _SID + '","id":"p","t":"p"' + "".join("," + p for p in parts) + "}"
 
 
 def _signal_fact(fact_id: str, number: int, holds: bool) -> str:

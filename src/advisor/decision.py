@@ -77,6 +77,8 @@ class WithheldMeasure(_Out):
     measure: str
     title: str
     area: Area
+    #: the `reason` each withholding rule gives, in the order of `reasons`
+    why: list[str]
     reasons: list[Reason]
     #: rules that recommended the measure before it was withheld
     overridden: list[str]

@@ -183,6 +183,12 @@ class _Assembly:
                 measure=measure_id,
                 title=measures[measure_id].title,
                 area=measures[measure_id].area,
+                why=[
+                    action.reason
+                    for rule in sorted(rules, key=lambda r: r.id)
+                    for action in rule.spec.withhold
+                    if action.measure == measure_id and action.reason
+                ],
                 reasons=[self._reason(rule) for rule in sorted(rules, key=lambda r: r.id)],
                 overridden=sorted(rule.id for _, rule in recommended.get(measure_id, [])),
             )

@@ -101,10 +101,10 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         # and refused before anything is composed.
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
+                at = event.start_mark
                 doc.problems.append(
                     Problem(
-                        Location(file, mark.line + 1, mark.column + 1),
+                        Location(file, at.line + 1, at.column + 1) if at else Location(file),
                         "YAML aliases (*name) are not allowed",
                         "yaml-alias",
                         "write the value out in full",

@@ -61,8 +61,8 @@ def render_decision(decision: Decision, width: int = 100) -> str:
             lines.append(
                 f"  {withheld.measure}: withheld by " + ", ".join(r.rule for r in withheld.reasons)
             )
-            for reason in withheld.reasons:
-                lines += ["     " + w for w in textwrap.wrap(reason.because, width - 6)]
+            for text in [*withheld.why, *(r.because for r in withheld.reasons)]:
+                lines += ["     " + w for w in textwrap.wrap(text, width - 6)]
         lines.append("")
 
     lines.append("Signals that hold: " + (", ".join(s.signal for s in decision.signals) or "none"))
@@ -76,4 +76,4 @@ def render_decision(decision: Decision, width: int = 100) -> str:
         lines.append("Data gaps (indicators whose absence hides the most rules)")
         for gap in decision.data_gaps:
             lines.append(f"  {gap.indicator}: {len(gap.rules)} rule(s)")
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"

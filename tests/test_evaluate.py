@@ -1,0 +1,184 @@
+"""Decisions: chaining, three-valued logic, priority merging, withholding, explanations."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from advisor import Advisor, Decision, ProfileError
+
+from .conftest import LIBYA_2024
+
+
+def decide(advisor: Advisor, **indicators: Any) -> Decision:
+    return advisor.evaluate({"country": "Testland", "indicators": indicators})
+
+
+def measures(decision: Decision) -> dict[str, str]:
+    return {r.measure: r.priority.value for r in decision.recommendations}
+
+
+def test_libya_profile(basic_advisor: Advisor) -> None:
+    decision = basic_advisor.evaluate(LIBYA_2024)
+    # fragile-borders chains on fragmented (rival governments) and weak border control
+    assert [s.signal for s in decision.signals] == ["fragile-borders", "fragmented"]
+    # two rules recommend border training: the highest priority wins, both reasons kept
+    assert measures(decision) == {
+        "joint-border-training": "critical",
+        "political-dialogue": "medium",
+    }
+    training = decision.recommendations[0]  # ranked by priority first
+    assert [r.rule for r in training.reasons] == ["fragile-borders-training", "smuggling-border"]
+    # surveillance is recommended by smuggling-border but withheld (human rights 9.4, fragmented)
+    (withheld,) = decision.withheld
+    assert withheld.measure == "surveillance-transfer"
+    assert withheld.overridden == ["smuggling-border"]
+    assert [r.rule for r in withheld.reasons] == ["no-surveillance-when-abusive"]
+    assert decision.fired == [
+        "dialogue-when-violent",
+        "fragile-borders-training",
+        "no-surveillance-when-abusive",
+        "smuggling-border",
+        "surveillance-safeguard",
+    ]
+    assert decision.undetermined == []
+
+
+def test_reasons_cite_values_with_margins(basic_advisor: Advisor) -> None:
+    decision = basic_advisor.evaluate(LIBYA_2024)
+    reason = decision.recommendations[0].reasons[1]
+    assert reason.because == "Smuggling 9.5/10, rule of law -1.77."
+    smuggling = reason.conditions[0]
+    assert (smuggling.reads, smuggling.value, smuggling.threshold) == (
+        "goci.human_smuggling",
+        9.5,
+        8,
+    )
+    assert smuggling.margin == pytest.approx(1.5)
+    rule_of_law = reason.conditions[2]
+    assert rule_of_law.margin == pytest.approx(0.77)
+    spike = reason.conditions[1]
+    assert (spike.condition, spike.holds) == ("signal trafficking-spike", False)
+
+
+def test_series_functions_and_percent_rendering(basic_advisor: Advisor) -> None:
+    decision = decide(
+        basic_advisor, **{"acled.events": 150, "migration.departures": {"2023": 100, "2024": 90}}
+    )
+    (dialogue,) = decision.recommendations
+    assert dialogue.reasons[0].because == (
+        "150 political violence events; departures changed -10.0%."
+    )
+    surge = decide(
+        basic_advisor,
+        **{"acled.events": 150, "migration.departures": {"2022": 100, "2023": 100, "2024": 125}},
+    )
+    assert [s.signal for s in surge.signals] == ["trafficking-spike"]  # exactly +25% holds
+    assert surge.recommendations == []  # dialogue needs *no* spike
+
+
+def test_safeguard_attached_when_recommended(basic_advisor: Advisor) -> None:
+    decision = decide(
+        basic_advisor,
+        **{"goci.human_smuggling": 9, "wgi.rule_of_law": -1.2, "fsi.p3_human_rights": 8.0},
+    )
+    surveillance = next(r for r in decision.recommendations if r.measure == "surveillance-transfer")
+    (guard,) = surveillance.safeguards
+    assert guard.rule == "surveillance-safeguard"
+    assert guard.requires.startswith("Independent human-rights oversight")
+    assert decision.withheld == []
+
+
+def test_missing_data_is_undetermined_not_false(basic_advisor: Advisor) -> None:
+    decision = decide(basic_advisor, **{"goci.human_smuggling": 9})
+    undetermined = {u.rule: u.missing for u in decision.undetermined}
+    assert undetermined["smuggling-border"] == ["migration.departures", "wgi.rule_of_law"]
+    assert "smuggling-border" not in decision.fired
+    # any() with one true branch holds although the other branch lacks data
+    fired = decide(basic_advisor, **{"goci.human_smuggling": 9, "wgi.rule_of_law": -2.0})
+    assert "smuggling-border" in fired.fired
+    assert "smuggling-border" not in {u.rule for u in fired.undetermined}
+    # all() with one false branch is false, even with data missing elsewhere
+    false = decide(basic_advisor, **{"goci.human_smuggling": 2})
+    assert "smuggling-border" not in {u.rule for u in false.undetermined}
+
+
+def test_negated_signal_is_unknown_when_its_data_is_missing(basic_advisor: Advisor) -> None:
+    # dialogue-when-violent needs "not signal trafficking-spike": no departures data, no answer
+    decision = decide(basic_advisor, **{"acled.events": 500})
+    assert "dialogue-when-violent" in {u.rule for u in decision.undetermined}
+    known = decide(
+        basic_advisor, **{"acled.events": 500, "migration.departures": {"2023": 10, "2024": 10}}
+    )
+    assert "dialogue-when-violent" in known.fired
+
+
+def test_data_gaps_rank_by_rules_hidden(basic_advisor: Advisor) -> None:
+    decision = decide(basic_advisor)
+    ranked = [(g.indicator, len(g.rules)) for g in decision.data_gaps]
+    counts = [n for _, n in ranked]
+    assert counts == sorted(counts, reverse=True)
+    assert ranked[0] == ("local.rival_governments", 3) or ranked[0][1] >= 3
+    assert {g.indicator for g in decision.data_gaps} == {
+        "acled.events",
+        "fsi.p3_human_rights",
+        "goci.human_smuggling",
+        "local.border_control",
+        "local.rival_governments",
+        "migration.departures",
+        "wgi.rule_of_law",
+    }
+
+
+def test_same_input_same_bytes(basic_advisor: Advisor) -> None:
+    first = basic_advisor.evaluate(LIBYA_2024).to_json()
+    shuffled = copy.deepcopy(LIBYA_2024)
+    shuffled["indicators"] = dict(reversed(list(LIBYA_2024["indicators"].items())))
+    for _ in range(5):
+        assert basic_advisor.evaluate(shuffled).to_json() == first
+
+
+def test_evaluations_leave_nothing_behind(basic_advisor: Advisor) -> None:
+    before = basic_advisor.evaluate(LIBYA_2024)
+    decide(basic_advisor, **{"goci.human_smuggling": 10, "wgi.rule_of_law": -2.5})
+    empty = decide(basic_advisor)
+    assert (empty.recommendations, empty.fired, empty.signals) == ([], [], [])
+    assert basic_advisor.evaluate(LIBYA_2024) == before
+
+
+@pytest.mark.parametrize(
+    ("indicators", "path", "fragment"),
+    [
+        ({"goci.human_smugling": 9}, "indicators.goci.human_smugling", "did you mean"),
+        ({"goci.human_smuggling": "high"}, "indicators.goci.human_smuggling", "expected a number"),
+        ({"goci.human_smuggling": True}, "indicators.goci.human_smuggling", "expected a number"),
+        ({"goci.human_smuggling": 11}, "indicators.goci.human_smuggling", "outside the range"),
+        ({"goci.human_smuggling": float("nan")}, "indicators.goci.human_smuggling", "finite"),
+        ({"acled.events": 2.5}, "indicators.acled.events", "whole number"),
+        ({"local.border_control": "wek"}, "indicators.local.border_control", "did you mean"),
+        ({"local.rival_governments": 1}, "indicators.local.rival_governments", "true or false"),
+        ({"migration.departures": 5}, "indicators.migration.departures", "expected a series"),
+        (
+            {"migration.departures": {"last year": 5}},
+            "indicators.migration.departures.last year",
+            "a period is",
+        ),
+    ],
+)
+def test_bad_profiles_are_refused_naming_the_field(
+    basic_advisor: Advisor, indicators: dict[str, Any], path: str, fragment: str
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        decide(basic_advisor, **indicators)
+    (problem,) = caught.value.problems
+    assert problem.path == path
+    assert fragment in str(problem)
+
+
+def test_unknown_profile_field(basic_advisor: Advisor) -> None:
+    with pytest.raises(ProfileError) as caught:
+        basic_advisor.evaluate({"country": "X", "indicatorz": {}})
+    assert [p.path for p in caught.value.problems] == ["indicatorz"]
+    assert caught.value.problems[0].suggestion == 'did you mean "indicators"?'
