@@ -1,0 +1,94 @@
+"""The `advisor` command as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import BASIC_RULES, WriteRules, catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def advisor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_recommend_bundled_example_as_table() -> None:
+    result = advisor("recommend", "examples/profiles/libya-2024.yaml")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Cooperation Advisor: Libya (2024)")
+    assert "joint-border-training" in result.stdout
+    assert "Withheld" in result.stdout
+
+
+def test_recommend_json_is_the_decision_and_is_stable() -> None:
+    first = advisor("recommend", "examples/profiles/libya-2024.yaml", "--format", "json")
+    second = advisor("recommend", "examples/profiles/libya-2024.yaml", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    decision = json.loads(first.stdout)
+    assert decision["country"] == "Libya"
+    assert decision["ruleset"].startswith("sha256:")
+    assert decision["recommendations"]
+
+
+def test_validate_clean_and_broken(write_rules: WriteRules) -> None:
+    ok = advisor("validate", str(BASIC_RULES))
+    assert ok.returncode == 0
+    assert "5 rules: no problems" in ok.stdout
+    root = write_rules(
+        **{"rules.yaml": catalogue().replace("wgi.rule_of_law <= -1.5", "wgi.rule_of_lw <= -1.5")}
+    )
+    broken = advisor("validate", "rules", cwd=root.parent)
+    assert broken.returncode == 1
+    assert broken.stderr.splitlines()[0] == (
+        'rules/rules.yaml:60:38: unknown indicator "wgi.rule_of_lw" '
+        '(did you mean "wgi.rule_of_law"?)'
+    )
+
+
+def test_profile_problems_exit_2_naming_the_field(tmp_path: Path) -> None:
+    profile = tmp_path / "p.json"
+    profile.write_text(
+        json.dumps(
+            {"country": "X", "indicators": {"goci.human_smuggling": 12, "wgi.rule_of_lav": -1}}
+        )
+    )
+    result = advisor("recommend", str(profile), "--rules", str(BASIC_RULES))
+    assert result.returncode == 2
+    assert "indicators.goci.human_smuggling: 12 is outside the range 1 to 10" in result.stderr
+    assert (
+        'indicators.wgi.rule_of_lav: unknown indicator (did you mean "wgi.rule_of_law"?)'
+        in result.stderr
+    )
+
+
+def test_nan_in_json_profile_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "p.json"
+    profile.write_text('{"country": "X", "indicators": {"goci.human_smuggling": NaN}}')
+    result = advisor("recommend", str(profile), "--rules", str(BASIC_RULES))
+    assert result.returncode == 2
+    assert "NaN is not a number a profile can carry" in result.stderr
+
+
+def test_broken_rules_stop_recommend_with_exit_1(write_rules: WriteRules) -> None:
+    root = write_rules(**{"rules.yaml": "rules: [\n"})
+    result = advisor(
+        "recommend",
+        str(ROOT / "examples/profiles/libya-2024.yaml"),
+        "--rules",
+        "rules",
+        cwd=root.parent,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("rules/rules.yaml:2:1: YAML syntax error")
