@@ -76,6 +76,8 @@ class _Assembly:
         self.firing = firing
         self.present = set(observations.indicators)
         self.signals = self._signal_states()
+        self._reasons: dict[tuple[str, Priority | None], Reason] = {}
+        self._texts: dict[str, str] = {}
 
     def _signal_states(self) -> dict[str, bool | None]:
         states: dict[str, bool | None] = {}
@@ -90,14 +92,23 @@ class _Assembly:
         return states
 
     def _reason(self, rule: Rule, priority: Priority | None = None) -> Reason:
-        return Reason(
-            rule=rule.id,
-            title=rule.spec.title,
-            priority=priority,
-            because=render_because(rule.spec.because, self.values),
-            source=rule.spec.source,
-            conditions=condition_results(rule.condition, self.values, self.signals),
-        )
+        # A rule that acts on several measures gives the same reason to each: build it once.
+        key = (rule.id, priority)
+        if key not in self._reasons:
+            self._reasons[key] = Reason(
+                rule=rule.id,
+                title=rule.spec.title,
+                priority=priority,
+                because=self._because(rule),
+                source=rule.spec.source,
+                conditions=condition_results(rule.condition, self.values, self.signals),
+            )
+        return self._reasons[key]
+
+    def _because(self, rule: Rule) -> str:
+        if rule.id not in self._texts:
+            self._texts[rule.id] = render_because(rule.spec.because, self.values)
+        return self._texts[rule.id]
 
     def decision(self) -> Decision:
         fired: list[Rule] = []
@@ -148,9 +159,7 @@ class _Assembly:
             for guard in rule.spec.safeguard:
                 safeguards[guard.measure].append(
                     SafeguardNote(
-                        requires=guard.requires,
-                        rule=rule.id,
-                        because=render_because(rule.spec.because, self.values),
+                        requires=guard.requires, rule=rule.id, because=self._because(rule)
                     )
                 )
         measures = self.ruleset.measures
