@@ -61,16 +61,6 @@ class Problem:
             text += f" ({self.suggestion})"
         return text
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.location.file,
-            "line": self.location.line,
-            "column": self.location.column,
-            "code": self.code,
-            "message": self.message,
-            "suggestion": self.suggestion,
-        }
-
 
 @dataclass(frozen=True, order=True)
 class ProfileProblem:
@@ -86,14 +76,6 @@ class ProfileProblem:
         if self.suggestion:
             text += f" ({self.suggestion})"
         return text
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "code": self.code,
-            "message": self.message,
-            "suggestion": self.suggestion,
-        }
 
 
 class AdvisorError(Exception):

@@ -158,24 +158,11 @@ class _Builder:
 
     def __init__(self, doc: SourceDocument) -> None:
         self.doc = doc
-        self.seen: set[int] = set()
 
     def problem(self, node: yaml.Node, message: str, code: str, hint: str | None = None) -> None:
         self.doc.problems.append(Problem(_where(self.doc.file, node), message, code, hint))
 
     def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
-        # The composer hands back the very same node object for every alias of
-        # an anchor, so a node met twice is an alias: refuse it before any
-        # expansion can happen (this is what defuses "billion laughs").
-        if id(node) in self.seen:
-            self.problem(
-                node,
-                "YAML aliases (*name) are not allowed",
-                "yaml-alias",
-                "write the value out in full",
-            )
-            return None
-        self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self.problem(node, f"nested more than {MAX_DEPTH} levels deep", "yaml-depth")
             return None
@@ -214,10 +201,9 @@ class _Builder:
         return None
 
     def key(self, node: yaml.Node) -> str | None:
-        if id(node) in self.seen or not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, yaml.ScalarNode):
             self.problem(node, "mapping keys must be plain text", "yaml-key")
             return None
-        self.seen.add(id(node))
         value = self.scalar(node)
         if isinstance(value, bool) or value is None:
             # `yes:`/`no:`/`null:` as keys are almost always a mistake in YAML 1.1.

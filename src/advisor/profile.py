@@ -4,7 +4,7 @@ A profile that names an unknown indicator, carries a value of the wrong type
 or outside the indicator's range, or a non-finite number, is refused with every
 problem named by its JSON path. Nothing is silently dropped.
 
-Numbers are normalised here, once, to at most `DECIMALS` decimal places, so
+Numbers are normalised here, once, to at most `expressions.DECIMALS` decimal places, so
 the rule engine and the explanation see exactly the same value.
 """
 
@@ -23,13 +23,12 @@ from pydantic import ValidationError
 
 from .checks import did_you_mean
 from .errors import ProfileError, ProfileProblem
-from .expressions import DECIMALS, Value, normalise_number
+from .expressions import Value, normalise_number
 from .loader import parse_yaml
 from .models import IndicatorSpec, IndicatorType, SituationProfile
 from .ruleset import RuleSet
 
 __all__ = [
-    "DECIMALS",
     "Observations",
     "check_profile",
     "derive",
