@@ -115,6 +115,17 @@ def test_negated_signal_is_unknown_when_its_data_is_missing(basic_advisor: Advis
     assert "dialogue-when-violent" in known.fired
 
 
+def test_series_too_short_for_change_is_undetermined_and_a_gap(basic_advisor: Advisor) -> None:
+    # One period: change() is undefined, so "not signal trafficking-spike" is unknown,
+    # exactly as if there were no departures data, and the gap names the series.
+    decision = decide(basic_advisor, **{"acled.events": 500, "migration.departures": {"2024": 10}})
+    undetermined = {u.rule: u.missing for u in decision.undetermined}
+    assert undetermined["dialogue-when-violent"] == ["migration.departures"]
+    assert "dialogue-when-violent" not in decision.fired
+    gaps = {g.indicator: g.rules for g in decision.data_gaps}
+    assert "dialogue-when-violent" in gaps["migration.departures"]
+
+
 def test_data_gaps_rank_by_rules_hidden(basic_advisor: Advisor) -> None:
     decision = decide(basic_advisor)
     ranked = [(g.indicator, len(g.rules)) for g in decision.data_gaps]

@@ -74,7 +74,14 @@ class _Assembly:
         self.values = observations.values
         self.observations = observations
         self.firing = firing
-        self.present = set(observations.indicators)
+        # An indicator given but too short for what the rules derive from it (a
+        # one-period series under change()) leaves those rules as undetermined as
+        # an indicator not given at all.
+        self.present = {
+            indicator
+            for indicator in observations.indicators
+            if ruleset.operand_keys.get(indicator, frozenset()) <= observations.values.keys()
+        }
         self.signals = self._signal_states()
         self._reasons: dict[tuple[str, Priority | None], Reason] = {}
         self._texts: dict[str, str] = {}

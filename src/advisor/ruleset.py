@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from .errors import Location
@@ -72,6 +73,14 @@ class RuleSet:
             MappingProxyType(locations),
             _content_hash(indicators, measures, signals, rules),
         )
+
+    @cached_property
+    def operand_keys(self) -> Mapping[str, frozenset[str]]:
+        """Per indicator, the keys of every value some condition reads from it."""
+        keys: dict[str, set[str]] = {}
+        for operand in self.operands():
+            keys.setdefault(operand.indicator, set()).add(operand.key)
+        return MappingProxyType({k: frozenset(v) for k, v in keys.items()})
 
     def operands(self) -> list[Operand]:
         """Every distinct operand that some signal or rule reads, sorted by key."""
