@@ -9,6 +9,7 @@ import pytest
 
 from advisor import Advisor, Decision
 from advisor.profile import read_profile
+from advisor.ruledoc import render_blocks
 from advisor.witness import find_witness
 
 ROOT = Path(__file__).parent.parent
@@ -153,3 +154,10 @@ def test_libya_is_advised_more_than_its_neighbours(advisor: Advisor) -> None:
         assert "critical" not in priorities(other).values(), name
         assert len(other.fired) < len(libya.fired), name
         assert "rival-governments-dialogue" not in other.fired, name
+
+
+def test_rules_readme_tables_are_current(advisor: Advisor) -> None:
+    readme = (RULES / "README.md").read_text(encoding="utf-8")
+    assert render_blocks(readme, advisor.ruleset) == readme, "run: python -m advisor.ruledoc rules"
+    for rule_id in advisor.ruleset.rules:
+        assert f"[{rule_id}](" in readme

@@ -1,0 +1,152 @@
+"""The analyst's map of a rule set as markdown tables, kept current inside `rules/README.md`.
+
+The tables are generated from the rule files, so they cannot drift from what
+the engine runs: `python -m advisor.ruledoc [RULES_DIR]` rewrites the blocks
+between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`
+in `RULES_DIR/README.md`, and a test fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .checks import load_ruleset
+from .expressions import signal_refs
+from .ruleset import Rule, RuleSet
+
+__all__ = ["BLOCKS", "refresh", "render_blocks"]
+
+
+def _link(ruleset: RuleSet, kind: str, item_id: str) -> str:
+    location = ruleset.locations[(kind, item_id)]
+    return f"[{item_id}]({Path(location.file).name}#L{location.line})"
+
+
+def _signals_of(ruleset: RuleSet, rule: Rule) -> set[str]:
+    """Signals a rule reads, directly or through other signals."""
+    found: set[str] = set()
+    pending = [ref.signal for ref in signal_refs(rule.condition)]
+    while pending:
+        signal_id = pending.pop()
+        if signal_id not in found:
+            found.add(signal_id)
+            pending += [ref.signal for ref in signal_refs(ruleset.signals[signal_id].condition)]
+    return found
+
+
+def _measures_of(rule: Rule) -> list[str]:
+    acts = [a.measure for a in rule.spec.recommend]
+    acts += [a.measure for a in rule.spec.withhold]
+    acts += [a.measure for a in rule.spec.safeguard]
+    return sorted(set(acts))
+
+
+def _count(items: list[Any], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def _cell(items: Iterable[str]) -> str:
+    return ", ".join(items) or "none"
+
+
+def sections_table(ruleset: RuleSet) -> str:
+    """Each seed section (a rule's `source`) with its rules, the signals they use, and measures."""
+    by_section: dict[str, list[Rule]] = defaultdict(list)
+    for rule in ruleset.rules.values():
+        by_section[rule.spec.source].append(rule)
+    lines = [
+        "| Section | Rules | Signals used | Measures acted on |",
+        "|---|---|---|---|",
+    ]
+    for section in sorted(by_section):
+        rules = by_section[section]
+        signals = sorted(set().union(*(_signals_of(ruleset, r) for r in rules)))
+        measures = sorted({m for r in rules for m in _measures_of(r)})
+        lines.append(
+            f"| {section} ({_count(rules, 'rule')}, {_count(signals, 'signal')}, "
+            f"{_count(measures, 'measure')}) "
+            f"| {_cell(_link(ruleset, 'rule', r.id) for r in rules)} "
+            f"| {_cell(_link(ruleset, 'signal', s) for s in signals)} "
+            f"| {_cell(measures)} |"
+        )
+    return "\n".join(lines)
+
+
+def measures_table(ruleset: RuleSet) -> str:
+    """Each measure with the rules that recommend (and at which priority), withhold or guard it."""
+    recommended: dict[str, list[str]] = defaultdict(list)
+    withheld: dict[str, list[str]] = defaultdict(list)
+    guarded: dict[str, list[str]] = defaultdict(list)
+    for rule in ruleset.rules.values():
+        link = _link(ruleset, "rule", rule.id)
+        for recommend in rule.spec.recommend:
+            recommended[recommend.measure].append(f"{link} ({recommend.priority.value})")
+        for withhold in rule.spec.withhold:
+            withheld[withhold.measure].append(link)
+        for safeguard in rule.spec.safeguard:
+            guarded[safeguard.measure].append(link)
+    lines = [
+        "| Measure | Area | Recommended by (priority) | Withheld by | Safeguards from |",
+        "|---|---|---|---|---|",
+    ]
+    for measure_id, measure in ruleset.measures.items():
+        lines.append(
+            f"| {_link(ruleset, 'measure', measure_id)}: {measure.title} | {measure.area.value} "
+            f"| {_cell(recommended[measure_id])} | {_cell(withheld[measure_id])} "
+            f"| {_cell(guarded[measure_id])} |"
+        )
+    return "\n".join(lines)
+
+
+def signals_table(ruleset: RuleSet) -> str:
+    """Each signal with its condition and the rules that read it."""
+    readers: dict[str, list[str]] = defaultdict(list)
+    for rule in ruleset.rules.values():
+        for signal_id in sorted(_signals_of(ruleset, rule)):
+            readers[signal_id].append(rule.id)
+    lines = ["| Signal | Holds when | Read by rules |", "|---|---|---|"]
+    for signal_id, signal in ruleset.signals.items():
+        when = " ".join(str(signal.spec.when).split()).replace("|", "\\|")
+        lines.append(
+            f"| {_link(ruleset, 'signal', signal_id)}: {signal.spec.title} | `{when}` "
+            f"| {_cell(readers[signal_id])} |"
+        )
+    return "\n".join(lines)
+
+
+BLOCKS: dict[str, Callable[[RuleSet], str]] = {
+    "sections": sections_table,
+    "measures": measures_table,
+    "signals": signals_table,
+}
+
+
+def render_blocks(text: str, ruleset: RuleSet) -> str:
+    """`text` with every generated block replaced by the current table."""
+    for name, build in BLOCKS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(<!-- END GENERATED: {name} -->)", re.S
+        )
+        table = build(ruleset).replace("\\", "\\\\")  # re.sub reads backslashes in templates
+        text = pattern.sub(rf"\g<1>{table}\n\g<2>", text)
+    return text
+
+
+def refresh(rules: Path) -> bool:
+    """Rewrite the generated blocks of `rules/README.md`; True if the file changed."""
+    readme = rules / "README.md"
+    before = readme.read_text(encoding="utf-8")
+    after = render_blocks(before, load_ruleset(rules))
+    if after != before:
+        readme.write_text(after, encoding="utf-8")
+    return after != before
+
+
+if __name__ == "__main__":
+    directory = Path(sys.argv[1] if len(sys.argv) > 1 else "rules")
+    print(f"{directory / 'README.md'}: {'updated' if refresh(directory) else 'already current'}")
