@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .check import add_check_parser, run_check
 from .checks import check_ruleset
 from .errors import EngineError, ProfileError, RuleSetError
 from .evaluate import Advisor
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "rules", type=Path, nargs="?", default=Path("rules"), help="rule directory (default: rules)"
     )
+    add_check_parser(commands)
     return parser
 
 
@@ -54,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.rules)
+    if args.command == "check":
+        return run_check(args)
     return _recommend(args.profile, args.rules, args.format)
 
 

@@ -1,0 +1,206 @@
+"""One scenario's working state: the profile its steps build, and the decision it gets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..checks import did_you_mean, display_path
+from ..coverage import Outcome, outcomes
+from ..decision import Decision
+from ..errors import AdvisorError, ProfileError
+from ..evaluate import Advisor
+from ..models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
+from ..profile import PERIOD, check_profile, read_profile
+from ..ruleset import Rule, Signal
+
+__all__ = ["Case", "StepProblem", "parse_value"]
+
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class StepProblem(AdvisorError):
+    """A step that cannot run as written, or an expectation that does not hold."""
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> StepProblem:
+    hint = did_you_mean(name, known)
+    return StepProblem(f'unknown {kind} "{name}"' + (f" ({hint})" if hint else ""))
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def _number(text: str, spec: IndicatorSpec) -> float | int:
+    raw = _unquote(text)
+    if _THOUSANDS.match(raw):
+        raw = raw.replace(",", "")
+    try:
+        number = float(raw)
+    except ValueError:
+        raise StepProblem(f'{spec.id} is a number, and "{text}" is not') from None
+    if spec.type is IndicatorType.INTEGER or (number.is_integer() and "." not in raw):
+        return int(number) if number.is_integer() else number
+    return number
+
+
+def parse_value(spec: IndicatorSpec, text: str) -> bool | int | float | str:
+    """A value as an analyst writes it in a step, read as the indicator's type."""
+    kind = spec.type
+    if kind is IndicatorType.SERIES:
+        raise StepProblem(
+            f"{spec.id} is a series: give it by period, as "
+            f'"Given {spec.id} by period:" followed by a table of period and value'
+        )
+    if kind is IndicatorType.BOOLEAN:
+        word = _unquote(text).lower()
+        if word in ("true", "yes"):
+            return True
+        if word in ("false", "no"):
+            return False
+        raise StepProblem(f'{spec.id} is true or false, not "{text}"')
+    if kind is IndicatorType.CATEGORY:
+        return _unquote(text)
+    return _number(text, spec)
+
+
+def profile_name(path: Path) -> str:
+    """How a step names a profile file: libya-2024.yaml is "Libya 2024"."""
+    return " ".join(word.capitalize() for word in re.split(r"[-_\s]+", path.stem) if word)
+
+
+class Case:
+    """The profile a scenario builds step by step, and what the advisor decided on it."""
+
+    def __init__(self, advisor: Advisor, profiles: Path) -> None:
+        self.advisor = advisor
+        self.profiles = profiles
+        self.country = "Example"
+        self.period: str | None = None
+        self.indicators: dict[str, Any] = {}
+        self._decision: Decision | None = None
+        #: what each evaluation of this scenario did to each rule it put to the test
+        self.evaluations: list[dict[str, Outcome]] = []
+
+    # -- names
+    def indicator(self, name: str) -> IndicatorSpec:
+        spec = self.advisor.ruleset.indicators.get(_unquote(name))
+        if spec is None:
+            raise _unknown("indicator", _unquote(name), self.advisor.ruleset.indicators)
+        return spec
+
+    def measure(self, name: str) -> MeasureSpec:
+        spec = self.advisor.ruleset.measures.get(_unquote(name))
+        if spec is None:
+            raise _unknown("measure", _unquote(name), self.advisor.ruleset.measures)
+        return spec
+
+    def rule(self, name: str) -> Rule:
+        rule = self.advisor.ruleset.rules.get(_unquote(name))
+        if rule is None:
+            raise _unknown("rule", _unquote(name), self.advisor.ruleset.rules)
+        return rule
+
+    def signal(self, name: str) -> Signal:
+        signal = self.advisor.ruleset.signals.get(_unquote(name))
+        if signal is None:
+            raise _unknown("signal", _unquote(name), self.advisor.ruleset.signals)
+        return signal
+
+    # -- building the profile
+    def start_from(self, name: str) -> None:
+        """Start from a named example profile: "Libya 2024" is libya-2024.yaml."""
+        wanted = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        files = sorted(p for p in self.profiles.glob("*") if p.suffix in PROFILE_SUFFIXES)
+        for path in files:
+            if path.stem.lower() == wanted:
+                break
+        else:
+            where = display_path(self.profiles)
+            hint = did_you_mean(name, [profile_name(p) for p in files])
+            known = hint or ("profiles are: " + ", ".join(profile_name(p) for p in files))
+            raise StepProblem(
+                f'no profile "{name}" in {where}/ (looked for {wanted}.yaml)'
+                + (f" ({known})" if files else "")
+            )
+        try:
+            profile = read_profile(path)
+            self.advisor.observe(profile, display_path(path))
+        except ProfileError as exc:
+            raise StepProblem(f"the profile was refused:\n{exc}") from None
+        self.country, self.period = profile.country, profile.period
+        self.indicators = dict(profile.indicators)
+        self._decision = None
+
+    def start_empty(self, country: str, period: str | None = None) -> None:
+        self.country, self.period = _unquote(country), period
+        self.indicators = {}
+        self._decision = None
+
+    def set_value(self, name: str, text: str) -> None:
+        spec = self.indicator(name)
+        self._set(spec, parse_value(spec, text))
+
+    def set_series(self, name: str, rows: Sequence[Sequence[str]]) -> None:
+        spec = self.indicator(name)
+        if spec.type is not IndicatorType.SERIES:
+            raise StepProblem(
+                f'{spec.id} is a {spec.type.value}, not a series: write "Given {spec.id} is ..."'
+            )
+        series: dict[str, float | int] = {}
+        for row in rows:
+            cells = [cell.strip() for cell in row]
+            if len(cells) != 2:
+                raise StepProblem(
+                    "each row of the table is a period and a value, e.g. | 2024 | 36468 |"
+                )
+            period, value = cells
+            if not series and not PERIOD.match(period):
+                continue  # a header row such as | period | value |
+            series[period] = _number(value, spec)
+        if not series:
+            raise StepProblem(f"the table gives no period for {spec.id}")
+        self._set(spec, series)
+
+    def remove(self, name: str) -> None:
+        self.indicators.pop(self.indicator(name).id, None)
+        self._decision = None
+
+    def _set(self, spec: IndicatorSpec, value: Any) -> None:
+        try:
+            trial = SituationProfile(country=self.country, indicators={spec.id: value})
+            check_profile(trial, self.advisor.ruleset)
+        except ProfileError as exc:
+            raise StepProblem("; ".join(str(p) for p in exc.problems)) from None
+        self.indicators[spec.id] = value
+        self._decision = None
+
+    # -- evaluating
+    def evaluate(self) -> Decision:
+        data = {"country": self.country, "period": self.period, "indicators": self.indicators}
+        try:
+            observations = self.advisor.observe(data)
+        except ProfileError as exc:
+            raise StepProblem("; ".join(str(p) for p in exc.problems)) from None
+        decision = self.advisor.evaluate(observations)
+        self.evaluations.append(
+            outcomes(self.advisor.ruleset, decision, observations.indicators.keys())
+        )
+        self._decision = decision
+        return decision
+
+    @property
+    def decision(self) -> Decision:
+        if self._decision is None:
+            raise StepProblem(
+                'nothing evaluated since the profile last changed: add "When the profile is '
+                'evaluated" before the expectations'
+            )
+        return self._decision

@@ -1,0 +1,314 @@
+"""The step vocabulary: build a profile, evaluate it, state what the advisor must decide.
+
+Every failure is a `StepProblem` whose message says what was expected and what
+the advisor decided instead, in the feature's own words (ids, priorities, values).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..decision import Decision, Recommendation, WithheldMeasure
+from .case import Case, StepProblem, _unquote
+from .vocabulary import step
+
+BUILD = ("given", "when")  # a scenario may change the profile again after evaluating it
+
+
+# -- building a profile
+@step(*BUILD, template="the <name> profile")
+def _start_from_profile(advisor_case: Case, name: str) -> None:
+    advisor_case.start_from(name)
+
+
+@step(*BUILD, template="an empty profile for <country>")
+def _start_empty(advisor_case: Case, country: str) -> None:
+    advisor_case.start_empty(country)
+
+
+@step(*BUILD, template="<indicator> is <value>")
+def _set_value(advisor_case: Case, indicator: str, value: str) -> None:
+    advisor_case.set_value(indicator, value)
+
+
+@step(*BUILD, template="<indicator> is missing")
+def _remove(advisor_case: Case, indicator: str) -> None:
+    advisor_case.remove(indicator)
+
+
+@step(*BUILD, template="<indicator> by period:")
+def _set_series(
+    advisor_case: Case, indicator: str, datatable: list[list[str]] | None = None
+) -> None:
+    if not datatable:
+        raise StepProblem("add a table of period and value under this step")
+    advisor_case.set_series(indicator, datatable)
+
+
+# -- evaluating
+@step("when", template="the profile is evaluated")
+@step("when", template="it is evaluated")
+def _evaluate(advisor_case: Case) -> None:
+    advisor_case.evaluate()
+
+
+# -- expectations on measures
+def _recommended(case: Case, measure: str) -> Recommendation | None:
+    measure_id = case.measure(measure).id
+    return next((r for r in case.decision.recommendations if r.measure == measure_id), None)
+
+
+def _withheld(case: Case, measure: str) -> WithheldMeasure | None:
+    measure_id = case.measure(measure).id
+    return next((w for w in case.decision.withheld if w.measure == measure_id), None)
+
+
+def _rule_state(decision: Decision, rule_id: str) -> str:
+    if rule_id in decision.fired:
+        return "fired"
+    for item in decision.undetermined:
+        if item.rule == rule_id:
+            return "undetermined: " + ", ".join(item.missing) + " missing"
+    return "false"
+
+
+def _why_not(case: Case, measure_id: str) -> str:
+    withheld = _withheld(case, measure_id)
+    if withheld is not None:
+        return "it is withheld by " + ", ".join(r.rule for r in withheld.reasons)
+    rules = [
+        rule.id
+        for rule in case.advisor.ruleset.rules.values()
+        if any(action.measure == measure_id for action in rule.spec.recommend)
+    ]
+    if not rules:
+        return "no rule recommends it"
+    states = [f"{rule_id} ({_rule_state(case.decision, rule_id)})" for rule_id in rules]
+    return "the rules that recommend it did not fire: " + "; ".join(states)
+
+
+def _by(recommendation: Recommendation) -> str:
+    return ", ".join(f"{r.rule} {r.priority}" for r in recommendation.reasons)
+
+
+@step("then", template="<measure> is recommended")
+def _is_recommended(advisor_case: Case, measure: str) -> None:
+    if _recommended(advisor_case, measure) is None:
+        measure_id = advisor_case.measure(measure).id
+        raise StepProblem(f"{measure_id} is not recommended: {_why_not(advisor_case, measure_id)}")
+
+
+@step("then", template="<measure> is recommended with <priority> priority")
+def _is_recommended_with(advisor_case: Case, measure: str, priority: str) -> None:
+    wanted = _unquote(priority).lower()
+    if wanted not in ("low", "medium", "high", "critical"):
+        raise StepProblem(
+            f'unknown priority "{priority}" (priorities are low, medium, high, critical)'
+        )
+    found = _recommended(advisor_case, measure)
+    measure_id = advisor_case.measure(measure).id
+    if found is None:
+        raise StepProblem(f"{measure_id} is not recommended: {_why_not(advisor_case, measure_id)}")
+    if found.priority != wanted:
+        raise StepProblem(
+            f"{measure_id} is recommended with {found.priority} priority, not {wanted} "
+            f"(by {_by(found)})"
+        )
+
+
+@step("then", template="<measure> is not recommended")
+def _is_not_recommended(advisor_case: Case, measure: str) -> None:
+    found = _recommended(advisor_case, measure)
+    if found is not None:
+        raise StepProblem(
+            f"{found.measure} is recommended with {found.priority} priority (by {_by(found)})"
+        )
+
+
+@step("then", template="no measure is recommended")
+def _nothing_recommended(advisor_case: Case) -> None:
+    found = advisor_case.decision.recommendations
+    if found:
+        raise StepProblem("recommended: " + ", ".join(r.measure for r in found))
+
+
+@step("then", template="<measure> is withheld")
+def _is_withheld(advisor_case: Case, measure: str) -> None:
+    if _withheld(advisor_case, measure) is None:
+        measure_id = advisor_case.measure(measure).id
+        rules = [
+            rule.id
+            for rule in advisor_case.advisor.ruleset.rules.values()
+            if any(action.measure == measure_id for action in rule.spec.withhold)
+        ]
+        states = [f"{r} ({_rule_state(advisor_case.decision, r)})" for r in rules]
+        detail = "; ".join(states) if states else "no rule withholds it"
+        raise StepProblem(f"{measure_id} is not withheld: {detail}")
+
+
+@step("then", template="<measure> is not withheld")
+def _is_not_withheld(advisor_case: Case, measure: str) -> None:
+    found = _withheld(advisor_case, measure)
+    if found is not None:
+        rules = ", ".join(r.rule for r in found.reasons)
+        raise StepProblem(f"{found.measure} is withheld by {rules}")
+
+
+def _safeguards(case: Case, measure: str) -> list[str]:
+    """The rules that attach a safeguard to the measure; it must be recommended to carry one."""
+    found = _recommended(case, measure)
+    if found is None:
+        measure_id = case.measure(measure).id
+        raise StepProblem(
+            f"{measure_id} is not recommended, so it carries no safeguard: "
+            + _why_not(case, measure_id)
+        )
+    return [note.rule for note in found.safeguards]
+
+
+@step("then", template="<measure> carries a safeguard")
+def _carries_safeguard(advisor_case: Case, measure: str) -> None:
+    if not _safeguards(advisor_case, measure):
+        raise StepProblem(f"{advisor_case.measure(measure).id} carries no safeguard")
+
+
+@step("then", template="<measure> carries a safeguard from <rule>")
+def _carries_safeguard_from(advisor_case: Case, measure: str, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    rules = _safeguards(advisor_case, measure)
+    if rule_id not in rules:
+        measure_id = advisor_case.measure(measure).id
+        detail = ("only from " + ", ".join(rules)) if rules else "none at all"
+        state = _rule_state(advisor_case.decision, rule_id)
+        raise StepProblem(f"{measure_id} carries no safeguard from {rule_id} ({state}); {detail}")
+
+
+@step("then", template="<measure> carries no safeguard")
+def _carries_no_safeguard(advisor_case: Case, measure: str) -> None:
+    found = _recommended(advisor_case, measure)
+    if found is not None and found.safeguards:
+        rules = ", ".join(note.rule for note in found.safeguards)
+        raise StepProblem(f"{found.measure} carries safeguards from {rules}")
+
+
+# -- signals and rules
+@step("then", template="the signal <signal> holds")
+def _signal_holds(advisor_case: Case, signal: str) -> None:
+    signal_id = advisor_case.signal(signal).id
+    if all(s.signal != signal_id for s in advisor_case.decision.signals):
+        raise StepProblem(f"the signal {signal_id} does not hold")
+
+
+@step("then", template="the signal <signal> does not hold")
+def _signal_does_not_hold(advisor_case: Case, signal: str) -> None:
+    signal_id = advisor_case.signal(signal).id
+    for held in advisor_case.decision.signals:
+        if held.signal == signal_id:
+            met = "; ".join(
+                f"{c.condition} ({c.value})" if c.reads else c.condition for c in held.conditions
+            )
+            raise StepProblem(f"the signal {signal_id} holds: {met}")
+
+
+@step("then", template="the rule <rule> fires")
+@step("then", template="the rule <rule> fired")
+def _rule_fires(advisor_case: Case, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    state = _rule_state(advisor_case.decision, rule_id)
+    if state != "fired":
+        raise StepProblem(f"the rule {rule_id} did not fire ({state})")
+
+
+@step("then", template="the rule <rule> does not fire")
+@step("then", template="the rule <rule> did not fire")
+def _rule_does_not_fire(advisor_case: Case, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    if rule_id in advisor_case.decision.fired:
+        raise StepProblem(f"the rule {rule_id} fired")
+
+
+@step("then", template="the rule <rule> is undetermined")
+def _rule_undetermined(advisor_case: Case, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    state = _rule_state(advisor_case.decision, rule_id)
+    if not state.startswith("undetermined"):
+        raise StepProblem(f"the rule {rule_id} is not undetermined: it {_said(state)}")
+
+
+@step("then", template="the rule <rule> is undetermined because <indicator> is missing")
+def _rule_undetermined_because(advisor_case: Case, rule: str, indicator: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    indicator_id = advisor_case.indicator(indicator).id
+    for item in advisor_case.decision.undetermined:
+        if item.rule == rule_id:
+            if indicator_id not in item.missing:
+                missing = ", ".join(item.missing)
+                raise StepProblem(
+                    f"the rule {rule_id} is undetermined, but for want of {missing}, "
+                    f"not {indicator_id}"
+                )
+            return
+    state = _rule_state(advisor_case.decision, rule_id)
+    raise StepProblem(f"the rule {rule_id} is not undetermined: it {_said(state)}")
+
+
+def _said(state: str) -> str:
+    return "fired" if state == "fired" else "is false"
+
+
+# -- data gaps and reasons
+@step("then", template="the data gaps include <indicator>")
+def _gaps_include(advisor_case: Case, indicator: str) -> None:
+    indicator_id = advisor_case.indicator(indicator).id
+    gaps = [gap.indicator for gap in advisor_case.decision.data_gaps]
+    if indicator_id not in gaps:
+        listed = ", ".join(gaps) if gaps else "none"
+        raise StepProblem(f"the data gaps do not include {indicator_id} (data gaps: {listed})")
+
+
+@step("then", template="the data gaps do not include <indicator>")
+def _gaps_exclude(advisor_case: Case, indicator: str) -> None:
+    indicator_id = advisor_case.indicator(indicator).id
+    for gap in advisor_case.decision.data_gaps:
+        if gap.indicator == indicator_id:
+            rules = ", ".join(gap.rules)
+            raise StepProblem(f"{indicator_id} is a data gap: it leaves {rules} undetermined")
+
+
+def _reasons(case: Case, measure: str) -> list[tuple[str, str]]:
+    """(rule, because) of every reason the decision gives for the measure."""
+    found = _recommended(case, measure)
+    if found is not None:
+        return [(r.rule, r.because) for r in found.reasons] + [
+            (note.rule, note.because) for note in found.safeguards
+        ]
+    withheld = _withheld(case, measure)
+    if withheld is not None:
+        return [(r.rule, r.because) for r in withheld.reasons]
+    measure_id = case.measure(measure).id
+    raise StepProblem(f"{measure_id} is neither recommended nor withheld, so it has no reason")
+
+
+@step("then", template="the reason for <measure> cites <text>")
+def _reason_cites(advisor_case: Case, measure: str, text: str) -> None:
+    cited = _unquote(text)
+    # a whole value: "9.5" is cited by "9.5/10" but not by "19.5" or "9.55"
+    pattern = re.compile(rf"(?<![\w.]){re.escape(cited)}(?!\w|\.\d)")
+    reasons = _reasons(advisor_case, measure)
+    if not any(pattern.search(because) for _, because in reasons):
+        quoted = "\n".join(f"  {rule}: {because}" for rule, because in reasons)
+        raise StepProblem(
+            f'no reason for {advisor_case.measure(measure).id} cites "{cited}":\n{quoted}'
+        )
+
+
+@step("then", template="the reasons for <measure> include the rule <rule>")
+def _reasons_include(advisor_case: Case, measure: str, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    rules = [r for r, _ in _reasons(advisor_case, measure)]
+    if rule_id not in rules:
+        state = _rule_state(advisor_case.decision, rule_id)
+        raise StepProblem(
+            f"the reasons for {advisor_case.measure(measure).id} are {', '.join(rules)}; "
+            f"{rule_id} is not among them ({state})"
+        )

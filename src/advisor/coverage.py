@@ -1,0 +1,139 @@
+"""Rule coverage: which rules fired, and which stayed silent, in the scenarios that passed.
+
+A rule is covered when at least one passing scenario shows it firing and at
+least one shows it silent. Silent means it did not fire although the
+scenario's profile carried some of the data it reads: its condition was
+false, or undetermined because another indicator it needs was missing. A rule
+whose indicators are all absent from a scenario was not put to the test
+there, so that scenario does not count for it either way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from .decision import Decision
+from .errors import Location
+from .ruleset import RuleSet
+
+__all__ = [
+    "Outcome",
+    "RuleCoverage",
+    "ScenarioRecord",
+    "outcomes",
+    "read_records",
+    "rule_coverage",
+    "write_records",
+]
+
+_FORMAT = 1
+
+
+class Outcome(StrEnum):
+    FIRED = "fired"
+    FALSE = "false"
+    UNDETERMINED = "undetermined"
+
+
+def outcomes(ruleset: RuleSet, decision: Decision, present: Iterable[str]) -> dict[str, Outcome]:
+    """Each rule the evaluation put to the test, and what it did."""
+    given = frozenset(present)
+    fired = set(decision.fired)
+    undetermined = {item.rule for item in decision.undetermined}
+    result: dict[str, Outcome] = {}
+    for rule_id, rule in ruleset.rules.items():
+        if rule_id in fired:
+            result[rule_id] = Outcome.FIRED
+        elif rule.indicators & given:
+            undecided = rule_id in undetermined
+            result[rule_id] = Outcome.UNDETERMINED if undecided else Outcome.FALSE
+    return result
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """One evaluation in one passing scenario."""
+
+    #: the pytest node id, unique per scenario and per row of an outline's examples
+    scenario: str
+    feature: str
+    line: int
+    name: str
+    outcomes: Mapping[str, Outcome]
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    """The scenarios (node ids) in which one rule fired, was false, or was undetermined."""
+
+    rule: str
+    location: Location
+    fired: frozenset[str]
+    false: frozenset[str]
+    undetermined: frozenset[str]
+
+    @property
+    def silent(self) -> frozenset[str]:
+        return self.false | self.undetermined
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.fired) and bool(self.silent)
+
+
+def rule_coverage(ruleset: RuleSet, records: Iterable[ScenarioRecord]) -> list[RuleCoverage]:
+    """Coverage of every rule of the rule set, in rule id order."""
+    seen: dict[str, dict[Outcome, set[str]]] = {
+        rule_id: {outcome: set() for outcome in Outcome} for rule_id in ruleset.rules
+    }
+    for record in records:
+        for rule_id, outcome in record.outcomes.items():
+            if rule_id in seen:
+                seen[rule_id][outcome].add(record.scenario)
+    return [
+        RuleCoverage(
+            rule=rule_id,
+            location=ruleset.rules[rule_id].location,
+            fired=frozenset(found[Outcome.FIRED]),
+            false=frozenset(found[Outcome.FALSE]),
+            undetermined=frozenset(found[Outcome.UNDETERMINED]),
+        )
+        for rule_id, found in seen.items()
+    ]
+
+
+def write_records(path: Path, records: Iterable[ScenarioRecord]) -> None:
+    data = {
+        "format": _FORMAT,
+        "scenarios": [
+            {
+                "scenario": r.scenario,
+                "feature": r.feature,
+                "line": r.line,
+                "name": r.name,
+                "outcomes": {rule: str(outcome) for rule, outcome in sorted(r.outcomes.items())},
+            }
+            for r in records
+        ],
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def read_records(path: Path) -> list[ScenarioRecord]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != _FORMAT:
+        raise ValueError(f"{path}: not a coverage file of format {_FORMAT}")
+    return [
+        ScenarioRecord(
+            scenario=item["scenario"],
+            feature=item["feature"],
+            line=item["line"],
+            name=item["name"],
+            outcomes={rule: Outcome(value) for rule, value in item["outcomes"].items()},
+        )
+        for item in data["scenarios"]
+    ]
