@@ -27,8 +27,9 @@ from .ruleset import RuleSet
 __all__ = ["add_check_parser", "run_check"]
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
-# pytest's own exit codes: 1 some tests failed, 5 none collected
-_PYTEST_OK, _PYTEST_FAILED, _PYTEST_NONE = 0, 1, 5
+# pytest's own exit codes: 0 all passed, 1 some failed; the others mean nothing ran
+_PYTEST_OK, _PYTEST_FAILED = 0, 1
+_NOT_RUN = {2: "a feature file could not be read (see above)", 5: "no scenario found"}
 
 
 def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,15 +81,15 @@ def run_check(args: argparse.Namespace) -> int:
         record_file = Path(scratch) / "coverage.json"
         code = _run_features(args, Path(scratch), record_file)
         if code not in (_PYTEST_OK, _PYTEST_FAILED):
-            what = "no scenario found" if code == _PYTEST_NONE else f"pytest exit code {code}"
-            print(f"{display_path(features)}: the features did not run ({what})", file=sys.stderr)
-            return EXIT_FAILED if code == _PYTEST_NONE else EXIT_INTERNAL
+            what = _NOT_RUN.get(code, f"pytest stopped with exit code {code}")
+            print(f"{display_path(features)}: the features did not run: {what}", file=sys.stderr)
+            return EXIT_FAILED if code in _NOT_RUN else EXIT_INTERNAL
         coverage = rule_coverage(ruleset, read_records(record_file))
     print()
     print(render_coverage(coverage))
     uncovered = [c for c in coverage if not c.covered]
     for item in uncovered:
-        print(f"{item.location}: rule {item.rule!r} {_gap(item)}", file=sys.stderr)
+        print(f'{item.location}: rule "{item.rule}" {_gap(item)}', file=sys.stderr)
     if code != _PYTEST_OK:
         print("advisor check failed: some scenarios fail (see above)", file=sys.stderr)
     if uncovered:
