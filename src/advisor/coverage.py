@@ -1,11 +1,16 @@
 """Rule coverage: which rules fired, and which stayed silent, in the scenarios that passed.
 
 A rule is covered when at least one passing scenario shows it firing and at
-least one shows it silent. Silent means it did not fire although the
-scenario's profile carried some of the data it reads: its condition was
-false, or undetermined because another indicator it needs was missing. A rule
-whose indicators are all absent from a scenario was not put to the test
-there, so that scenario does not count for it either way.
+least one shows it silent. A scenario shows what a rule did only when one of
+its expectations depends on it: it names the rule, or a measure the rule acts
+on ("x is recommended" vouches for the rules among its reasons, "x is not
+recommended" for every rule that would recommend it). A rule that happens to
+fire in a scenario about something else is not thereby shown to work.
+
+Silent means the rule did not fire although the profile carried some of the
+data it reads: its condition was false, or undetermined because another
+indicator it needs was missing. A rule none of whose data was given was not
+put to the test, so that scenario does not count for it either way.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ class Outcome(StrEnum):
 
 
 def outcomes(ruleset: RuleSet, decision: Decision, present: Iterable[str]) -> dict[str, Outcome]:
-    """Each rule the evaluation put to the test, and what it did."""
+    """Each rule the evaluation put to the test (it fired or had some data), and what it did."""
     given = frozenset(present)
     fired = set(decision.fired)
     undetermined = {item.rule for item in decision.undetermined}
@@ -56,7 +61,7 @@ def outcomes(ruleset: RuleSet, decision: Decision, present: Iterable[str]) -> di
 
 @dataclass(frozen=True)
 class ScenarioRecord:
-    """One evaluation in one passing scenario."""
+    """One evaluation in one passing scenario: the rules its expectations vouch for."""
 
     #: the pytest node id, unique per scenario and per row of an outline's examples
     scenario: str

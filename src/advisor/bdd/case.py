@@ -86,7 +86,8 @@ class Case:
         self.period: str | None = None
         self.indicators: dict[str, Any] = {}
         self._decision: Decision | None = None
-        #: what each evaluation of this scenario did to each rule it put to the test
+        self._tested: dict[str, Outcome] = {}
+        #: per evaluation, what each rule the expectations depend on did (see `vouch`)
         self.evaluations: list[dict[str, Outcome]] = []
 
     # -- names
@@ -190,11 +191,20 @@ class Case:
         except ProfileError as exc:
             raise StepProblem("; ".join(str(p) for p in exc.problems)) from None
         decision = self.advisor.evaluate(observations)
-        self.evaluations.append(
-            outcomes(self.advisor.ruleset, decision, observations.indicators.keys())
-        )
+        self._tested = outcomes(self.advisor.ruleset, decision, observations.indicators.keys())
+        self.evaluations.append({})
         self._decision = decision
         return decision
+
+    def vouch(self, rule_ids: Iterable[str]) -> None:
+        """Record that an expectation which held depends on what these rules did.
+
+        Coverage counts only these: a rule that fires, unasserted, in a scenario
+        about something else is not thereby shown to work.
+        """
+        for rule_id in rule_ids:
+            if rule_id in self._tested:
+                self.evaluations[-1][rule_id] = self._tested[rule_id]
 
     @property
     def decision(self) -> Decision:

@@ -72,15 +72,20 @@ def _rule_state(decision: Decision, rule_id: str) -> str:
     return "false"
 
 
+def _acting(case: Case, measure_id: str, kind: str) -> list[str]:
+    """The rules that recommend, withhold or safeguard (`kind`) the measure when they fire."""
+    return [
+        rule.id
+        for rule in case.advisor.ruleset.rules.values()
+        if any(action.measure == measure_id for action in getattr(rule.spec, kind))
+    ]
+
+
 def _why_not(case: Case, measure_id: str) -> str:
     withheld = _withheld(case, measure_id)
     if withheld is not None:
         return "it is withheld by " + ", ".join(r.rule for r in withheld.reasons)
-    rules = [
-        rule.id
-        for rule in case.advisor.ruleset.rules.values()
-        if any(action.measure == measure_id for action in rule.spec.recommend)
-    ]
+    rules = _acting(case, measure_id, "recommend")
     if not rules:
         return "no rule recommends it"
     states = [f"{rule_id} ({_rule_state(case.decision, rule_id)})" for rule_id in rules]
@@ -93,9 +98,11 @@ def _by(recommendation: Recommendation) -> str:
 
 @step("then", template="<measure> is recommended")
 def _is_recommended(advisor_case: Case, measure: str) -> None:
-    if _recommended(advisor_case, measure) is None:
+    found = _recommended(advisor_case, measure)
+    if found is None:
         measure_id = advisor_case.measure(measure).id
         raise StepProblem(f"{measure_id} is not recommended: {_why_not(advisor_case, measure_id)}")
+    advisor_case.vouch(r.rule for r in found.reasons)
 
 
 @step("then", template="<measure> is recommended with <priority> priority")
@@ -114,6 +121,7 @@ def _is_recommended_with(advisor_case: Case, measure: str, priority: str) -> Non
             f"{measure_id} is recommended with {found.priority} priority, not {wanted} "
             f"(by {_by(found)})"
         )
+    advisor_case.vouch(r.rule for r in found.reasons)
 
 
 @step("then", template="<measure> is not recommended")
@@ -123,6 +131,7 @@ def _is_not_recommended(advisor_case: Case, measure: str) -> None:
         raise StepProblem(
             f"{found.measure} is recommended with {found.priority} priority (by {_by(found)})"
         )
+    advisor_case.vouch(_acting(advisor_case, advisor_case.measure(measure).id, "recommend"))
 
 
 @step("then", template="no measure is recommended")
@@ -130,20 +139,21 @@ def _nothing_recommended(advisor_case: Case) -> None:
     found = advisor_case.decision.recommendations
     if found:
         raise StepProblem("recommended: " + ", ".join(r.measure for r in found))
+    advisor_case.vouch(
+        r.id for r in advisor_case.advisor.ruleset.rules.values() if r.spec.recommend
+    )
 
 
 @step("then", template="<measure> is withheld")
 def _is_withheld(advisor_case: Case, measure: str) -> None:
-    if _withheld(advisor_case, measure) is None:
+    found = _withheld(advisor_case, measure)
+    if found is None:
         measure_id = advisor_case.measure(measure).id
-        rules = [
-            rule.id
-            for rule in advisor_case.advisor.ruleset.rules.values()
-            if any(action.measure == measure_id for action in rule.spec.withhold)
-        ]
+        rules = _acting(advisor_case, measure_id, "withhold")
         states = [f"{r} ({_rule_state(advisor_case.decision, r)})" for r in rules]
         detail = "; ".join(states) if states else "no rule withholds it"
         raise StepProblem(f"{measure_id} is not withheld: {detail}")
+    advisor_case.vouch(r.rule for r in found.reasons)
 
 
 @step("then", template="<measure> is not withheld")
@@ -152,6 +162,7 @@ def _is_not_withheld(advisor_case: Case, measure: str) -> None:
     if found is not None:
         rules = ", ".join(r.rule for r in found.reasons)
         raise StepProblem(f"{found.measure} is withheld by {rules}")
+    advisor_case.vouch(_acting(advisor_case, advisor_case.measure(measure).id, "withhold"))
 
 
 def _safeguards(case: Case, measure: str) -> list[str]:
@@ -168,8 +179,10 @@ def _safeguards(case: Case, measure: str) -> list[str]:
 
 @step("then", template="<measure> carries a safeguard")
 def _carries_safeguard(advisor_case: Case, measure: str) -> None:
-    if not _safeguards(advisor_case, measure):
+    rules = _safeguards(advisor_case, measure)
+    if not rules:
         raise StepProblem(f"{advisor_case.measure(measure).id} carries no safeguard")
+    advisor_case.vouch(rules)
 
 
 @step("then", template="<measure> carries a safeguard from <rule>")
@@ -181,6 +194,7 @@ def _carries_safeguard_from(advisor_case: Case, measure: str, rule: str) -> None
         detail = ("only from " + ", ".join(rules)) if rules else "none at all"
         state = _rule_state(advisor_case.decision, rule_id)
         raise StepProblem(f"{measure_id} carries no safeguard from {rule_id} ({state}); {detail}")
+    advisor_case.vouch([rule_id])
 
 
 @step("then", template="<measure> carries no safeguard")
@@ -189,6 +203,8 @@ def _carries_no_safeguard(advisor_case: Case, measure: str) -> None:
     if found is not None and found.safeguards:
         rules = ", ".join(note.rule for note in found.safeguards)
         raise StepProblem(f"{found.measure} carries safeguards from {rules}")
+    if found is not None:  # only a recommended measure shows that its safeguard rules were silent
+        advisor_case.vouch(_acting(advisor_case, found.measure, "safeguard"))
 
 
 # -- signals and rules
@@ -217,6 +233,7 @@ def _rule_fires(advisor_case: Case, rule: str) -> None:
     state = _rule_state(advisor_case.decision, rule_id)
     if state != "fired":
         raise StepProblem(f"the rule {rule_id} did not fire ({state})")
+    advisor_case.vouch([rule_id])
 
 
 @step("then", template="the rule <rule> does not fire")
@@ -225,6 +242,7 @@ def _rule_does_not_fire(advisor_case: Case, rule: str) -> None:
     rule_id = advisor_case.rule(rule).id
     if rule_id in advisor_case.decision.fired:
         raise StepProblem(f"the rule {rule_id} fired")
+    advisor_case.vouch([rule_id])
 
 
 @step("then", template="the rule <rule> is undetermined")
@@ -233,6 +251,7 @@ def _rule_undetermined(advisor_case: Case, rule: str) -> None:
     state = _rule_state(advisor_case.decision, rule_id)
     if not state.startswith("undetermined"):
         raise StepProblem(f"the rule {rule_id} is not undetermined: it {_said(state)}")
+    advisor_case.vouch([rule_id])
 
 
 @step("then", template="the rule <rule> is undetermined because <indicator> is missing")
@@ -247,6 +266,7 @@ def _rule_undetermined_because(advisor_case: Case, rule: str, indicator: str) ->
                     f"the rule {rule_id} is undetermined, but for want of {missing}, "
                     f"not {indicator_id}"
                 )
+            advisor_case.vouch([rule_id])
             return
     state = _rule_state(advisor_case.decision, rule_id)
     raise StepProblem(f"the rule {rule_id} is not undetermined: it {_said(state)}")
@@ -260,10 +280,11 @@ def _said(state: str) -> str:
 @step("then", template="the data gaps include <indicator>")
 def _gaps_include(advisor_case: Case, indicator: str) -> None:
     indicator_id = advisor_case.indicator(indicator).id
-    gaps = [gap.indicator for gap in advisor_case.decision.data_gaps]
+    gaps = {gap.indicator: gap.rules for gap in advisor_case.decision.data_gaps}
     if indicator_id not in gaps:
         listed = ", ".join(gaps) if gaps else "none"
         raise StepProblem(f"the data gaps do not include {indicator_id} (data gaps: {listed})")
+    advisor_case.vouch(gaps[indicator_id])
 
 
 @step("then", template="the data gaps do not include <indicator>")
@@ -295,11 +316,13 @@ def _reason_cites(advisor_case: Case, measure: str, text: str) -> None:
     # a whole value: "9.5" is cited by "9.5/10" but not by "19.5" or "9.55"
     pattern = re.compile(rf"(?<![\w.]){re.escape(cited)}(?!\w|\.\d)")
     reasons = _reasons(advisor_case, measure)
-    if not any(pattern.search(because) for _, because in reasons):
+    citing = [rule for rule, because in reasons if pattern.search(because)]
+    if not citing:
         quoted = "\n".join(f"  {rule}: {because}" for rule, because in reasons)
         raise StepProblem(
             f'no reason for {advisor_case.measure(measure).id} cites "{cited}":\n{quoted}'
         )
+    advisor_case.vouch(citing)
 
 
 @step("then", template="the reasons for <measure> include the rule <rule>")
@@ -312,3 +335,4 @@ def _reasons_include(advisor_case: Case, measure: str, rule: str) -> None:
             f"the reasons for {advisor_case.measure(measure).id} are {', '.join(rules)}; "
             f"{rule_id} is not among them ({state})"
         )
+    advisor_case.vouch([rule_id])
