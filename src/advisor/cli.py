@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
         "rules", type=Path, nargs="?", default=Path("rules"), help="rule directory (default: rules)"
     )
     add_check_parser(commands)
+
+    serve = commands.add_parser(
+        "serve", help="run the HTTP service (settings: ADVISOR_* variables, see README)"
+    )
+    serve.add_argument("--rules", type=Path, help="rule directory (default: rules)")
+    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: 2)")
+    serve.add_argument("--database-url", help="decision log (default: sqlite:///decisions.db)")
     return parser
 
 
@@ -58,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.rules)
     if args.command == "check":
         return run_check(args)
+    if args.command == "serve":
+        from api.serve import serve_command  # the service's dependencies load only here
+
+        return serve_command(args.rules, args.host, args.port, args.workers, args.database_url)
     return _recommend(args.profile, args.rules, args.format)
 
 

@@ -230,7 +230,12 @@ def _check_number(
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         problems.append(ProfileProblem(path, f"expected a number, got {raw!r}", "value-type"))
         return None
-    if not math.isfinite(raw):
+    try:
+        finite = math.isfinite(raw)
+    except OverflowError:  # an integer beyond the largest float
+        problems.append(ProfileProblem(path, "the number is too large", "not-finite"))
+        return None
+    if not finite:
         problems.append(ProfileProblem(path, f"{raw} is not a finite number", "not-finite"))
         return None
     if spec.type is IndicatorType.INTEGER:
@@ -260,12 +265,17 @@ def derive(function: str, series: Series) -> float | int | None:
     if function == "previous":
         return points[-2] if len(points) >= 2 else None
     if function == "mean":
-        return normalise_number(sum(points) / len(points))
+        return _finite(sum(points) / len(points))
     if function == "change":
         if len(points) < 2:
             return None
         baseline = sum(points[:-1]) / (len(points) - 1)
         if baseline == 0:
             return None
-        return normalise_number((points[-1] - baseline) / abs(baseline))
+        return _finite((points[-1] - baseline) / abs(baseline))
     raise ValueError(f"unknown function {function}")  # checks.py refuses these earlier
+
+
+def _finite(result: float) -> float | int | None:
+    # Sums of values near the float limit overflow to infinity, which the engine cannot read.
+    return normalise_number(result) if math.isfinite(result) else None

@@ -1,0 +1,84 @@
+"""The app factory: `create_app(settings)` wires settings, rule set, decision log and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from advisor import RuleSet
+
+from .decision_log import DecisionLog
+from .deps import Services
+from .errors import ApiError, install_error_handlers
+from .holder import RuleSetHolder
+from .metrics import Metrics, MetricsMiddleware
+from .openapi import install_openapi
+from .routes import catalogue, decisions, health, recommendations, ruleset
+from .settings import Settings
+from .watcher import RuleSetWatcher
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+POST a country's situation profile; get the security-cooperation measures its
+indicators call for, each with the rules and values behind it. Every decision
+is recorded (`decision_id`) before it is returned. Errors share one shape:
+`{"error": {"status", "code", "message", "problems": [{"path" | "location", ...}]}}`.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """A new app; rule set, decision log and watcher start with it (its lifespan)."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await run_in_threadpool(_start, settings, metrics)
+        app.state.services = services
+        services.watcher.start()
+        try:
+            yield
+        finally:
+            services.watcher.stop()
+            services.log.close()
+
+    app = FastAPI(
+        title="Cooperation Advisor",
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    for module in (recommendations, catalogue, ruleset, decisions, health):
+        app.include_router(module.router)
+
+    def serving_ruleset() -> RuleSet:
+        services: Services | None = getattr(app.state, "services", None)
+        if services is None:
+            raise ApiError(503, "starting", "the service is starting")
+        return services.holder.current.advisor.ruleset
+
+    install_openapi(app, serving_ruleset, settings.max_batch)
+    return app
+
+
+def _start(settings: Settings, metrics: Metrics) -> Services:
+    keep = settings.runtime_dir / "rulesets" if settings.runtime_dir is not None else None
+    holder = RuleSetHolder(settings.rules_dir, keep, on_reload=metrics.count_reload)
+    log = DecisionLog(settings.database_url)
+    if settings.migrate:
+        log.migrate()
+    watcher = RuleSetWatcher(holder, settings.reload_interval, settings.runtime_dir)
+    return Services(settings, holder, watcher, log, metrics)
+
+
+def _version() -> str:
+    try:
+        return version("cooperation-advisor")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0"

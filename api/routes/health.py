@@ -1,0 +1,48 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..deps import ServicesDep
+from ..errors import ApiError, ProblemOut
+from ..metrics import CONTENT_TYPE_LATEST
+from ..schemas import Health
+from ._responses import errors
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    summary="The process can answer: a rule set is loaded and the decision log is reachable",
+    responses=errors(e503="Not ready; the problems say why."),
+)
+def readyz(services: ServicesDep) -> Health:
+    try:
+        services.log.ping()
+    except SQLAlchemyError as exc:
+        raise ApiError(
+            503,
+            "not-ready",
+            "the decision log is unreachable",
+            [ProblemOut(message=str(exc).splitlines()[0], code="database")],
+        ) from exc
+    return Health(status="ready", ruleset=services.holder.current.content_hash)
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text format)",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+def metrics(services: ServicesDep) -> Response:
+    return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

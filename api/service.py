@@ -1,0 +1,140 @@
+"""Profiles in, recorded decisions out: the work behind the recommendation endpoints.
+
+Runs in a worker thread (the engine is synchronous and process-locked). One
+serving rule set is used for every profile of a request, and every decision
+is committed to the log before any of them is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from advisor import Decision, EngineError, ProfileError, SituationProfile
+from advisor.profile import Observations, parse_profile
+
+from .decision_log import DecisionLog, LoggedDecision
+from .errors import ApiError, ProblemOut, problem_out
+from .holder import ServingRuleSet
+from .metrics import Metrics
+
+__all__ = ["Recommender"]
+
+
+@dataclass(frozen=True)
+class Recommender:
+    """Checks, evaluates and records profiles against one serving rule set."""
+
+    serving: ServingRuleSet
+    log: DecisionLog
+    metrics: Metrics
+
+    def one(self, document: Any) -> str:
+        """The JSON answer for one profile: the decision with its `decision_id` first."""
+        (entry,) = self._decide([document], batch=False)
+        return _with_id(entry)
+
+    def batch(self, document: Any, max_batch: int) -> str:
+        """The JSON answer for `{"profiles": [...]}`: every profile decided, or none."""
+        profiles = _profiles(document, max_batch)
+        entries = self._decide(profiles, batch=True)
+        return (
+            '{"ruleset":'
+            + json.dumps(self.serving.content_hash)
+            + ',"decisions":['
+            + ",".join(_with_id(e) for e in entries)
+            + "]}"
+        )
+
+    def _decide(self, documents: Sequence[Any], *, batch: bool) -> list[LoggedDecision]:
+        advisor = self.serving.advisor
+        checked: list[tuple[SituationProfile, Observations]] = []
+        problems: list[ProblemOut] = []
+        for index, document in enumerate(documents):
+            prefix = f"profiles[{index}]" if batch else ""
+            try:
+                profile = parse_profile(document)
+                checked.append((profile, advisor.observe(profile)))
+            except ProfileError as exc:
+                problems.extend(problem_out(p, prefix) for p in exc.problems)
+        if problems:
+            self.metrics.evaluations.labels(outcome="refused").inc(len(documents))
+            raise ApiError(
+                422,
+                "invalid-profile",
+                "the profile does not fit the indicator catalogue"
+                if not batch
+                else "some profiles do not fit the indicator catalogue; none was evaluated",
+                problems,
+            )
+        decisions: list[tuple[SituationProfile, Decision]] = []
+        for profile, observations in checked:
+            started = time.perf_counter()
+            try:
+                decisions.append((profile, advisor.evaluate(observations)))
+            except EngineError:
+                self.metrics.evaluations.labels(outcome="failed").inc()
+                raise
+            self.metrics.evaluation_time.observe(time.perf_counter() - started)
+            self.metrics.evaluations.labels(outcome="decided").inc()
+        now = datetime.now(UTC)
+        entries = [
+            LoggedDecision(
+                id=str(uuid.uuid4()),
+                recorded_at=now,
+                ruleset=decision.ruleset,
+                profile=profile.model_dump_json(),
+                decision=decision.to_json(),
+            )
+            for profile, decision in decisions
+        ]
+        try:
+            self.log.record(entries)
+        except SQLAlchemyError as exc:
+            # Not recorded, so not given: every decision a client holds is in the log.
+            raise ApiError(
+                503,
+                "decision-log-unavailable",
+                f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
+            ) from exc
+        return entries
+
+
+def _with_id(entry: LoggedDecision) -> str:
+    # The stored text is the canonical decision; re-serialise it compactly with the id first.
+    decision = json.loads(entry.decision)
+    return json.dumps(
+        {"decision_id": entry.id, **decision}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _profiles(document: Any, max_batch: int) -> list[Any]:
+    if not isinstance(document, dict) or set(document) != {"profiles"}:
+        raise ApiError(
+            422,
+            "invalid-batch",
+            'a batch is an object with one field, "profiles": a list of profiles',
+            [ProblemOut(path="$", message='expected {"profiles": [...]}', code="batch-shape")],
+        )
+    profiles = document["profiles"]
+    if not isinstance(profiles, list) or not 1 <= len(profiles) <= max_batch:
+        raise ApiError(
+            422,
+            "invalid-batch",
+            f"profiles must be a list of 1 to {max_batch} profiles",
+            [
+                ProblemOut(
+                    path="profiles",
+                    message=f"expected a list of 1 to {max_batch} profiles",
+                    code="batch-size",
+                )
+            ],
+        )
+    return profiles

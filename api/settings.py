@@ -1,0 +1,54 @@
+"""Service settings, read from `ADVISOR_*` environment variables by the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told; each field is also `ADVISOR_<NAME>` in the env."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", frozen=True, extra="forbid")
+
+    rules_dir: Path = Field(Path("rules"), description="Directory of rule files to serve.")
+    database_url: str = Field(
+        "sqlite:///decisions.db",
+        description="SQLAlchemy URL of the decision log; postgresql+psycopg://... for PostgreSQL.",
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token for the admin endpoints; unset disables them."
+    )
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")
+    max_batch: int = Field(100, ge=1, le=10_000, description="Most profiles in one batch request.")
+    reload_interval: float = Field(
+        1.0, ge=0, description="Seconds between checks of the rule files; 0 stops watching."
+    )
+    migrate: bool = Field(
+        True, description="Create or upgrade the decision log's schema when the app starts."
+    )
+    runtime_dir: Path | None = Field(
+        None,
+        description="State shared by sibling worker processes (set by `advisor serve`): "
+        "the reload marker, the last good rule files and the metrics files.",
+    )
+    host: str = Field("127.0.0.1", description="Address `advisor serve` listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `advisor serve` listens on.")
+    workers: int = Field(2, ge=1, le=64, description="Worker processes `advisor serve` runs.")
+
+    def environment(self) -> dict[str, str]:
+        """These settings as `ADVISOR_*` variables, for worker processes to read back."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            env[f"ADVISOR_{name.upper()}"] = str(value)
+        return env
