@@ -191,3 +191,9 @@ def test_a_missing_features_directory_is_a_usage_error(repo: Path) -> None:
     result = check(repo, "--features", "specs")
     assert result.returncode == 2
     assert result.stderr == "specs: no feature files (*.feature) here\n"
+
+
+def test_the_project_rule_set_is_covered_both_ways() -> None:
+    result = check(ROOT, "--rules", "rules", "--features", "features")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(100%)" in result.stdout

@@ -206,6 +206,14 @@ class Case:
             if rule_id in self._tested:
                 self.evaluations[-1][rule_id] = self._tested[rule_id]
 
+    def vouch_silent(self, rule_ids: Iterable[str]) -> None:
+        """Like `vouch`, for an expectation that depends only on these rules not firing.
+
+        "x is not recommended" holds when x is withheld even though a rule
+        recommending it fired; that says nothing about the rule firing.
+        """
+        self.vouch(r for r in rule_ids if self._tested.get(r) is not Outcome.FIRED)
+
     @property
     def decision(self) -> Decision:
         if self._decision is None:

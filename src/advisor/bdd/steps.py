@@ -131,7 +131,11 @@ def _is_not_recommended(advisor_case: Case, measure: str) -> None:
         raise StepProblem(
             f"{found.measure} is recommended with {found.priority} priority (by {_by(found)})"
         )
-    advisor_case.vouch(_acting(advisor_case, advisor_case.measure(measure).id, "recommend"))
+    measure_id = advisor_case.measure(measure).id
+    withheld = _withheld(advisor_case, measure_id)
+    if withheld is not None:
+        advisor_case.vouch(r.rule for r in withheld.reasons)
+    advisor_case.vouch_silent(_acting(advisor_case, measure_id, "recommend"))
 
 
 @step("then", template="no measure is recommended")
@@ -139,9 +143,8 @@ def _nothing_recommended(advisor_case: Case) -> None:
     found = advisor_case.decision.recommendations
     if found:
         raise StepProblem("recommended: " + ", ".join(r.measure for r in found))
-    advisor_case.vouch(
-        r.id for r in advisor_case.advisor.ruleset.rules.values() if r.spec.recommend
-    )
+    rules = advisor_case.advisor.ruleset.rules.values()
+    advisor_case.vouch_silent(r.id for r in rules if r.spec.recommend)
 
 
 @step("then", template="<measure> is withheld")
@@ -162,7 +165,7 @@ def _is_not_withheld(advisor_case: Case, measure: str) -> None:
     if found is not None:
         rules = ", ".join(r.rule for r in found.reasons)
         raise StepProblem(f"{found.measure} is withheld by {rules}")
-    advisor_case.vouch(_acting(advisor_case, advisor_case.measure(measure).id, "withhold"))
+    advisor_case.vouch_silent(_acting(advisor_case, advisor_case.measure(measure).id, "withhold"))
 
 
 def _safeguards(case: Case, measure: str) -> list[str]:
@@ -204,7 +207,7 @@ def _carries_no_safeguard(advisor_case: Case, measure: str) -> None:
         rules = ", ".join(note.rule for note in found.safeguards)
         raise StepProblem(f"{found.measure} carries safeguards from {rules}")
     if found is not None:  # only a recommended measure shows that its safeguard rules were silent
-        advisor_case.vouch(_acting(advisor_case, found.measure, "safeguard"))
+        advisor_case.vouch_silent(_acting(advisor_case, found.measure, "safeguard"))
 
 
 # -- signals and rules
