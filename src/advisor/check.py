@@ -38,18 +38,24 @@ def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="validate the rules, run the Gherkin features, require every rule covered both ways",
     )
     check.add_argument(
-        "--rules", type=Path, default=Path("rules"), help="rule directory (default: rules)"
+        "--rules",
+        type=Path,
+        default=Path("rules"),
+        metavar="DIR",
+        help="rule directory (default: rules)",
     )
     check.add_argument(
         "--features",
         type=Path,
         default=Path("features"),
+        metavar="DIR",
         help="directory of .feature files (default: features)",
     )
     check.add_argument(
         "--profiles",
         type=Path,
         default=Path("examples/profiles"),
+        metavar="DIR",
         help='profiles named by "Given the ... profile" (default: examples/profiles)',
     )
     check.add_argument(
