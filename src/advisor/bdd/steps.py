@@ -13,6 +13,7 @@ from .case import Case, StepProblem, _unquote
 from .vocabulary import step
 
 BUILD = ("given", "when")  # a scenario may change the profile again after evaluating it
+# Decorators apply bottom up: the last one listed is the wording suggested for a near miss.
 
 
 # -- building a profile
@@ -46,8 +47,8 @@ def _set_series(
 
 
 # -- evaluating
-@step("when", template="the profile is evaluated")
 @step("when", template="it is evaluated")
+@step("when", template="the profile is evaluated")
 def _evaluate(advisor_case: Case) -> None:
     advisor_case.evaluate()
 
@@ -229,8 +230,8 @@ def _signal_does_not_hold(advisor_case: Case, signal: str) -> None:
             raise StepProblem(f"the signal {signal_id} holds: {met}")
 
 
-@step("then", template="the rule <rule> fires")
 @step("then", template="the rule <rule> fired")
+@step("then", template="the rule <rule> fires")
 def _rule_fires(advisor_case: Case, rule: str) -> None:
     rule_id = advisor_case.rule(rule).id
     state = _rule_state(advisor_case.decision, rule_id)
@@ -239,8 +240,8 @@ def _rule_fires(advisor_case: Case, rule: str) -> None:
     advisor_case.vouch([rule_id])
 
 
-@step("then", template="the rule <rule> does not fire")
 @step("then", template="the rule <rule> did not fire")
+@step("then", template="the rule <rule> does not fire")
 def _rule_does_not_fire(advisor_case: Case, rule: str) -> None:
     rule_id = advisor_case.rule(rule).id
     if rule_id in advisor_case.decision.fired:
