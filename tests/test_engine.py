@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from advisor import Advisor
+from advisor import Advisor, EngineError, compiler
 from advisor.expressions import evaluate
 from advisor.profile import check_profile, parse_profile
 
@@ -16,9 +17,15 @@ from .synthetic import random_profile, write_synthetic_rules
 
 
 @pytest.fixture(scope="module")
-def large_advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
+def large_advisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Advisor]:
+    # Rulesets are capped low here so that 1,500 rules need several of them (as
+    # 10,000 do at the real cap): each carries the signals its rules need.
     root = write_synthetic_rules(tmp_path_factory.mktemp("large") / "rules", rules=1500)
-    return Advisor.from_directory(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compiler, "MAX_RULES_PER_RULESET", 400)
+        advisor = Advisor.from_directory(root)
+    yield advisor
+    advisor.close()
 
 
 def reference_fired(advisor: Advisor, profile: dict[str, object]) -> set[str]:
@@ -36,8 +43,10 @@ def reference_fired(advisor: Advisor, profile: dict[str, object]) -> set[str]:
 
 def test_rule_set_larger_than_one_durable_ruleset(large_advisor: Advisor) -> None:
     plan = large_advisor.plan
-    assert len(plan.rulesets) > 10
-    assert all(r.stack_bound <= 60 for r in plan.rulesets)
+    assert len(plan.rulesets) >= 4
+    assert all(len(r.actions) <= 400 for r in plan.rulesets)
+    assert sum(len(r.groups) for r in plan.rulesets) > 10
+    assert all(g.stack_bound <= compiler.STACK_BUDGET for r in plan.rulesets for g in r.groups)
     rng = random.Random(11)
     fired_counts = []
     for _ in range(150):
@@ -81,3 +90,43 @@ def test_reload_builds_a_new_engine_and_frees_the_old(tmp_path: Path) -> None:
         decisions.add(advisor.evaluate(profile).to_json())
         advisor.close()
     assert len(decisions) == 1
+
+
+def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_path: Path) -> None:
+    # 150 thresholds on one indicator, all met by one value: one fact meeting them
+    # all would overflow the core's 64-entry alpha stack (error 303), so the
+    # compiler spreads them over groups, each bounded by the network model.
+    thresholds = range(1, 151)
+    rules = "\n".join(
+        f"  - {{id: r{k}, title: R{k}, when: x.v >= {k}, because: b, source: s,"
+        f" recommend: [{{measure: m, priority: low}}]}}"
+        for k in thresholds
+    )
+    (tmp_path / "rules.yaml").write_text(
+        "indicators:\n  - {id: x.v, title: X, type: number}\n"
+        "measures:\n  - {id: m, title: M, area: diplomacy, description: d,"
+        " outcomes: [o], horizon: short}\n"
+        f"rules:\n{rules}\n",
+        encoding="utf-8",
+    )
+    advisor = Advisor.from_directory(tmp_path)
+    try:
+        groups = [g for r in advisor.plan.rulesets for g in r.groups]
+        assert len(groups) >= 3
+        assert all(g.stack_bound <= compiler.STACK_BUDGET for g in groups)
+        decision = advisor.evaluate({"country": "X", "indicators": {"x.v": 1000}})
+        assert len(decision.fired) == 150
+        assert len(advisor.evaluate({"country": "X", "indicators": {"x.v": 75}}).fired) == 75
+    finally:
+        advisor.close()
+    # Without the bound the same rules in one group overflow the core's stack: the
+    # limit is real, and the engine error is reported, not a crash.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compiler, "STACK_BUDGET", 1000)
+        unbounded = Advisor.from_directory(tmp_path)
+    try:
+        assert len([g for r in unbounded.plan.rulesets for g in r.groups]) == 1
+        with pytest.raises(EngineError, match="303"):
+            unbounded.evaluate({"country": "X", "indicators": {"x.v": 1000}})
+    finally:
+        unbounded.close()

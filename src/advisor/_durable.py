@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import durable_rules_engine as _native
 
-from .compiler import SENTINEL, Action, CompiledRuleset, engine_number, fnv1a_32
+from .compiler import SENTINEL, Action, CompiledRuleset, FactGroup, engine_number, fnv1a_32
 from .errors import EngineError
 from .expressions import Value
 
@@ -59,7 +59,8 @@ class NativeEngine:
         self._rulesets = tuple(rulesets)
         self._signal_numbers = dict(signal_numbers)
         # The core tells facts apart by a 32-bit hash of their id: make sure ours differ.
-        fact_ids = ["p"] + [f"s{n}{v}" for n in self._signal_numbers.values() for v in (0, 1)]
+        groups = {group.tag for compiled in self._rulesets for group in compiled.groups}
+        fact_ids = [*groups] + [f"s{n}{v}" for n in self._signal_numbers.values() for v in (0, 1)]
         if len({fnv1a_32(i) for i in fact_ids}) != len(fact_ids):
             raise EngineError("fact ids collide in durable_rules' hash")
         handles: list[int] = []
@@ -101,9 +102,14 @@ class NativeEngine:
         self, handle: int, compiled: CompiledRuleset, encoded: Mapping[str, str]
     ) -> list[Action]:
         fired: list[Action] = []
-        asserted: set[str] = set()
+        facts: list[str] = []
+        signal_facts: set[str] = set()
+        clean = False
         try:
-            state = _assert(handle, _profile_fact(compiled, encoded))
+            state = 0
+            for group in compiled.groups:  # the first group's fact fires the sentinel
+                facts.append(_profile_fact(group, encoded))
+                state = _assert(handle, facts[-1])
             result = _native.start_action_for_state(handle, state)
             if result is None:
                 raise EngineError("the sentinel rule did not fire")
@@ -118,25 +124,29 @@ class NativeEngine:
                     raise EngineError(f"the engine fired an unknown action {name!r}")
                 fired.append(action)
                 if action.kind == "signal":
-                    fact_id = f"s{self._signal_numbers[action.target]}{int(action.holds)}"
-                    if fact_id not in asserted:
-                        asserted.add(fact_id)
-                        _assert(
-                            handle,
-                            _signal_fact(
-                                fact_id, self._signal_numbers[action.target], action.holds
-                            ),
-                        )
+                    number = self._signal_numbers[action.target]
+                    fact_id = f"s{number}{int(action.holds)}"
+                    if fact_id not in signal_facts:
+                        signal_facts.add(fact_id)
+                        facts.append(_signal_fact(fact_id, number, action.holds))
+                        _assert(handle, facts[-1])
                 result = _native.complete_and_start_action(handle, state)
+            # Retracting what was asserted leaves the session as it was, and is far
+            # cheaper than a new session: the core allocates frame pools for every
+            # beta node of the ruleset when it creates one.
+            for fact in facts:
+                _retract(handle, fact)
+            clean = True
         except EngineError:
             raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed during evaluation: {exc}") from exc
         finally:
-            try:
-                _native.delete_state(handle, _SID)
-            except Exception as exc:
-                raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
+            if not clean:
+                try:
+                    _native.delete_state(handle, _SID)
+                except Exception as exc:
+                    raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
         return fired
 
 
@@ -145,6 +155,12 @@ def _assert(handle: int, fact: str) -> int:
     if code in (_OK, _NOT_HANDLED):
         return int(state)
     raise EngineError(f"durable_rules answered {code} to a fact: {fact}")
+
+
+def _retract(handle: int, fact: str) -> None:
+    code, _ = _native.retract_fact(handle, fact)
+    if code not in (_OK, _NOT_HANDLED):
+        raise EngineError(f"durable_rules answered {code} to a retraction: {fact}")
 
 
 def _encode(values: Mapping[str, Value]) -> dict[str, str]:
@@ -160,10 +176,10 @@ def _encode(values: Mapping[str, Value]) -> dict[str, str]:
     return encoded
 
 
-def _profile_fact(compiled: CompiledRuleset, encoded: Mapping[str, str]) -> str:
+def _profile_fact(group: FactGroup, encoded: Mapping[str, str]) -> str:
     # A missing value is a missing attribute: no condition on it can match.
-    parts = [f'"{attribute}":{encoded[key]}' for key, attribute in compiled.slots if key in encoded]
-    return '{"sid":"' + _SID + '","id":"p","t":"p"' + "".join("," + p for p in parts) + "}"
+    parts = [f',"{attribute}":{encoded[key]}' for key, attribute in group.slots if key in encoded]
+    return f'{{"sid":"{_SID}","id":"{group.tag}","t":"{group.tag}"' + "".join(parts) + "}"
 
 
 def _signal_fact(fact_id: str, number: int, holds: bool) -> str:

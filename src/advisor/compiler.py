@@ -2,9 +2,13 @@
 
 How the rule language maps onto the engine
 ------------------------------------------
-* A profile becomes one fact ``{"t": "p", "v0": ..., "v1": ...}``: one short
+* A profile becomes facts ``{"t": "g<k>", "v0": ..., "v1": ...}``: one short
   attribute per value the rules read (``v<n>``), so names are cheap to hash
-  and never collide (checked below with the engine's own FNV-1a hash).
+  and never collide (checked below with the engine's own FNV-1a hash). The
+  rules of a ruleset are split into *groups*, each matching its own copy of
+  the profile fact (tag ``g<k>``), so that no fact can overflow the alpha
+  stack; all groups share one session, so one evaluation is one session per
+  ruleset whatever the number of groups.
 * Three-valued logic: each signal and rule compiles its *true* condition; an
   atom over a missing attribute never matches in durable_rules, so a rule over
   missing data simply does not fire. ``not`` is pushed to the leaves
@@ -19,11 +23,12 @@ How the rule language maps onto the engine
   any of its terms fires.
 
 Limits of the C core that this module keeps every ruleset inside (see
-DURABLE_RULES.md): the alpha-network stack of 64 entries per fact
-(`STACK_BUDGET`, computed as an upper bound on pushes, not guessed), 32
-expressions per pattern, 255 properties per fact, 16 patterns per rule. A
-rule set larger than one ruleset holds is packed into several; each carries
-the signals its rules need, so chaining stays inside the engine.
+DURABLE_RULES.md and `_AlphaNetwork`): the alpha stack of 64 entries per fact
+(`STACK_BUDGET`, a bound computed on a model of the network the core builds,
+not guessed), 32 expressions per pattern, 255 properties per fact, 16
+patterns per rule, 256 rules per alpha node, 4,096 actions per ruleset. A rule
+set larger than one ruleset holds is packed into several; each carries the
+signals its rules need, so chaining stays inside the engine.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from .errors import Problem, RuleSetError
+from .errors import Location, Problem, RuleSetError
 from .expressions import (
     AllOf,
     AnyOf,
@@ -55,17 +60,21 @@ __all__ = [
     "Action",
     "CompiledRuleset",
     "EnginePlan",
+    "FactGroup",
     "compile_plan",
     "engine_number",
     "fnv1a_32",
 ]
 
-STACK_BUDGET = 60  # the C core's alpha stack holds 64
+STACK_BUDGET = 60  # entries of the alpha stack per fact; the C core holds 64
 MAX_EXPRESSIONS = 30  # per pattern; the C core allows 32
 MAX_TERMS = 16  # durable rules per signal or rule after splitting `or` over signals
 MAX_SIGNALS_PER_TERM = 8  # patterns per durable rule; the C core allows 16 frames
 MAX_SLOTS = 200  # attributes per fact; the C core allows 255
-MAX_RULES_PER_RULESET = 400  # the C core hangs beyond ~512 distinct first conditions
+MAX_BETAS = 200  # rules ending at one alpha node; the C core allows 256 (error 108)
+MAX_RULES_PER_RULESET = 2_000  # the C core refuses more than 4,096 actions (error 106)
+MAX_GROUPS_PER_RULESET = 200  # group discriminators share one 512-slot hash set
+MAX_SIGNAL_USES = 200  # rules joining on one signal fact in a ruleset (beta list of 256)
 
 RESERVED_ATTRIBUTES = ("sid", "id", "t", "n", "v")
 
@@ -87,14 +96,22 @@ class Action:
 
 
 @dataclass(frozen=True)
+class FactGroup:
+    """One profile fact of a ruleset: the rules matching it stay within the alpha stack."""
+
+    tag: str
+    #: (operand key, attribute name) for every value the fact carries
+    slots: tuple[tuple[str, str], ...]
+    stack_bound: int
+
+
+@dataclass(frozen=True)
 class CompiledRuleset:
-    """One durable_rules ruleset: its JSON definition and what its facts carry."""
+    """One durable_rules ruleset: its JSON definition and the profile facts it takes."""
 
     definition: str
-    #: (operand key, attribute name) for every value the profile fact carries
-    slots: tuple[tuple[str, str], ...]
+    groups: tuple[FactGroup, ...]
     actions: Mapping[str, Action]
-    stack_bound: int
 
 
 @dataclass(frozen=True)
@@ -265,7 +282,9 @@ def _terms(formula: Formula) -> list[tuple[Json | None, frozenset[_Sig]]]:
 
 
 class _TooComplex(Exception):
-    pass
+    def __init__(self, message: str, key: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.key = key  # ("rule" | "signal", id) where the problem shows, if known
 
 
 def _cap(terms: Sequence[object]) -> None:
@@ -300,30 +319,124 @@ def _json(formula: Formula) -> Json:
 
 # ----------------------------------------------------------------- limits
 
+_Test: TypeAlias = tuple[str, str, str]  # (attribute, operator, constant as engine JSON)
 
-def _pushes(node: Json, incoming: int) -> tuple[int, int]:
-    """Upper bound on alpha-stack pushes for a pattern, and the paths leaving it.
 
-    Mirrors how the C core builds alpha nodes (rete.c createAlpha): `$and`
-    chains, `$or` branches that all link into one forward node. Counting every
-    node once per path that reaches it, with every test assumed to match, bounds
-    the stack from above whatever the profile.
+def _test_key(test: Json) -> _Test:
+    ((key, value),) = test.items()
+    if key.startswith("$"):
+        ((attribute, constant),) = value.items()
+        return (attribute, key, _dumps(constant))
+    return (key, "$eq", _dumps(value))
+
+
+class _AlphaNetwork:
+    """A model of the alpha network the C core builds for one kind of fact.
+
+    It mirrors rete.c createAlpha: `$and` items chain, each test shared with an
+    identical test under the same parent (findAlpha); every `$or` branch links
+    to a fresh forward node, from which the rest of the `$and` hangs. The core
+    walks the network depth first with a 64-entry stack, pushing every child
+    whose test matches (events.c handleAlpha). `bound()` is the most entries
+    that stack can hold for any fact: every test is assumed to match, except
+    that equality tests of one attribute against different constants exclude
+    each other. Edits can be rolled back, so packing can try a rule and undo.
     """
-    if "$and" in node:
-        total = 0
-        for item in node["$and"]:
-            pushed, incoming = _pushes(item, incoming)
-            total += pushed
-        return total, incoming
-    if "$or" in node:
-        total = 0
-        leaving = 0
-        for item in node["$or"]:
-            pushed, out = _pushes(item, incoming)
-            total += pushed
-            leaving += out
-        return total + leaving, leaving
-    return incoming, incoming
+
+    def __init__(self) -> None:
+        self.tests: list[dict[_Test, int]] = [{}]
+        self.forwards: list[list[int]] = [[]]
+        self.betas: list[int] = [0]
+        self._log: list[tuple[str, int, Any]] = []
+
+    def mark(self) -> int:
+        return len(self._log)
+
+    def rollback(self, mark: int) -> None:
+        while len(self._log) > mark:
+            kind, node, detail = self._log.pop()
+            if kind == "test":
+                del self.tests[node][detail]
+            elif kind == "forward":
+                self.forwards[node].pop()
+            elif kind == "beta":
+                self.betas[node] -= 1
+            else:
+                self.tests.pop()
+                self.forwards.pop()
+                self.betas.pop()
+
+    def add(self, pattern: Json) -> int:
+        """Add a rule's pattern; the number of rules whose pattern ends where it ends."""
+        end = self._add(pattern, 0)
+        self.betas[end] += 1
+        self._log.append(("beta", end, None))
+        return self.betas[end]
+
+    def _node(self) -> int:
+        self.tests.append({})
+        self.forwards.append([])
+        self.betas.append(0)
+        self._log.append(("node", len(self.tests) - 1, None))
+        return len(self.tests) - 1
+
+    def _add(self, pattern: Json, parent: int) -> int:
+        if "$and" in pattern:
+            for item in pattern["$and"]:
+                parent = self._add(item, parent)
+            return parent
+        if "$or" in pattern:
+            forward = self._node()
+            for item in pattern["$or"]:
+                end = self._add(item, parent)
+                self.forwards[end].append(forward)
+                self._log.append(("forward", end, forward))
+            return forward
+        test = _test_key(pattern)
+        child = self.tests[parent].get(test)
+        if child is None:
+            child = self._node()
+            self.tests[parent][test] = child
+            self._log.append(("test", parent, test))
+        return child
+
+    def _width(self, node: int) -> int:
+        tests = self.tests[node]
+        exclusive = {attribute for attribute, op, _ in tests if op == "$eq"}
+        return len(exclusive) + sum(op != "$eq" for _, op, _ in tests) + len(self.forwards[node])
+
+    def bound(self) -> int:
+        deepest: dict[int, int] = {}
+
+        def down(node: int) -> int:
+            # entries on the stack while `node`'s subtree is walked
+            if node not in deepest:
+                width = self._width(node)
+                below = [*self.tests[node].values(), *self.forwards[node]]
+                deepest[node] = max([width, *(width - 1 + down(child) for child in below)])
+            return deepest[node]
+
+        return down(0)
+
+
+@dataclass
+class _DurableRule:
+    name: str
+    action: Action
+    #: the condition on the profile's values, without its group discriminator
+    profile: Json | None
+    signals: tuple[_Sig, ...]
+
+
+def _durable_rule(
+    name: str, action: Action, profile: Json | None, signals: Iterable[_Sig]
+) -> _DurableRule:
+    if profile is not None and _expressions({"$and": [{"t": "g"}, profile]}) > MAX_EXPRESSIONS:
+        raise _TooComplex("has too many conditions for one engine pattern")
+    ordered = tuple(sorted(signals, key=lambda s: (s.number, s.holds)))
+    if len(ordered) > MAX_SIGNALS_PER_TERM:
+        raise _TooComplex(f"refers to more than {MAX_SIGNALS_PER_TERM} signals in one alternative")
+    return _DurableRule(name, action, profile, ordered)
 
 
 def _expressions(node: Json) -> int:
@@ -333,32 +446,33 @@ def _expressions(node: Json) -> int:
     return 1
 
 
-@dataclass
-class _DurableRule:
-    name: str
-    patterns: list[tuple[str, Json]]
-    action: Action
-    pushes: int
+class _Group:
+    """The durable rules that match one profile fact, `{"t": "g<k>", ...}`, within the limits."""
 
+    def __init__(self, index: int) -> None:
+        self.tag = f"g{index}"
+        self.network = _AlphaNetwork()
+        self.rules: list[_DurableRule] = []
+        self.attributes: set[str] = set()
+        if index == 0:
+            self.network.add({"t": self.tag})  # the sentinel's pattern
 
-def _durable_rule(
-    name: str, action: Action, profile: Json | None, signals: Iterable[_Sig]
-) -> _DurableRule:
-    patterns: list[tuple[str, Json]] = []
-    pushes = 0
-    if profile is not None:
-        pattern = {"$and": [{"t": "p"}, profile]}
-        if _expressions(pattern) > MAX_EXPRESSIONS:
-            raise _TooComplex("has too many conditions for one engine pattern")
-        patterns.append(("p", pattern))
-        pushes += _pushes(profile, 1)[0]
-    ordered = sorted(signals, key=lambda s: (s.number, s.holds))
-    if len(ordered) > MAX_SIGNALS_PER_TERM:
-        raise _TooComplex(f"refers to more than {MAX_SIGNALS_PER_TERM} signals in one alternative")
-    for index, sig in enumerate(ordered):
-        patterns.append((f"s{index}", {"$and": [{"t": "s"}, {"n": sig.number}, {"v": sig.holds}]}))
-        pushes += 2
-    return _DurableRule(name, patterns, action, pushes)
+    def pattern(self, rule: _DurableRule) -> Json:
+        assert rule.profile is not None
+        return {"$and": [{"t": self.tag}, rule.profile]}
+
+    def try_add(self, rule: _DurableRule) -> bool:
+        attributes = self.attributes | _attributes(rule.profile or {})
+        if len(attributes) > MAX_SLOTS:
+            return False
+        mark = self.network.mark()
+        same_end = self.network.add(self.pattern(rule))
+        if same_end > MAX_BETAS or self.network.bound() > STACK_BUDGET:
+            self.network.rollback(mark)
+            return False
+        self.rules.append(rule)
+        self.attributes = attributes
+        return True
 
 
 # ----------------------------------------------------------------- packing
@@ -390,7 +504,9 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
                         "move part of the condition into another signal",
                     )
                 )
+    locations = {("signal", sid): signal.location for sid, signal in ruleset.signals.items()}
     for index, (rule_id, rule) in enumerate(ruleset.rules.items()):
+        locations[("rule", rule_id)] = rule.location
         try:
             compiled[("rule", rule_id)] = _compile_condition(
                 f"r{index}", Action("rule", rule_id), translator.formula(rule.condition, True)
@@ -407,51 +523,87 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
     if problems:
         raise RuleSetError(problems)
 
+    # Rules go into rulesets in order, each with the signals it needs; a
+    # ruleset closes when the next rule would pass the core's action limit.
     needs = _signal_needs(ruleset, negated)
-    bins: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    for rule_id, rule in ruleset.rules.items():
-        item = [("rule", rule_id), *needs[("rule", rule_id)]]
-        if _cost(compiled, _union(current, item)) <= STACK_BUDGET and _fits(
-            compiled, slots, _union(current, item)
-        ):
-            current = _union(current, item)
-            continue
-        if _cost(compiled, item) > STACK_BUDGET:
+    items = [[("rule", rule_id), *needs[("rule", rule_id)]] for rule_id in ruleset.rules]
+    items += [needs[("signal", sid)] for sid in ruleset.signals]  # signals no rule reads
+    batches: list[list[tuple[str, str]]] = [[]]
+    for item in items:
+        merged = _union(batches[-1], item)
+        if _count(compiled, merged) > MAX_RULES_PER_RULESET and batches[-1]:
+            batches.append([])
+            merged = _union([], item)
+        batches[-1] = merged
+    built: list[CompiledRuleset] = []
+    for batch in batches:
+        try:
+            built.append(_ruleset([rule for key in batch for rule in compiled[key]], slots))
+        except _TooComplex as exc:
             problems.append(
                 Problem(
-                    rule.location,
-                    f'rule "{rule_id}" needs more of the engine than one ruleset holds',
+                    locations.get(exc.key or ("", ""), Location("rules")),
+                    str(exc),
                     "too-complex",
-                    "split its condition, or move parts into signals",
+                    "split the condition, or move parts of it into signals",
                 )
             )
-            continue
-        bins.append(current)
-        current = item
-    # Signals no rule refers to still have to be evaluated: the decision lists them.
-    covered = {key for group in [*bins, current] for key in group}
-    for sid in ruleset.signals:
-        for key in needs[("signal", sid)]:
-            if key in covered:
-                continue
-            item = needs[("signal", sid)]
-            if _cost(compiled, _union(current, item)) <= STACK_BUDGET and _fits(
-                compiled, slots, _union(current, item)
-            ):
-                current = _union(current, item)
-            else:
-                bins.append(current)
-                current = list(item)
-            covered |= set(item)
-            break
-    bins.append(current)
     if problems:
         raise RuleSetError(problems)
-    return EnginePlan(
-        tuple(_ruleset(compiled, slots, group) for group in bins if group),
-        numbers,
+    return EnginePlan(tuple(built), numbers)
+
+
+def _ruleset(rules: list[_DurableRule], slots: Mapping[str, str]) -> CompiledRuleset:
+    """One durable_rules ruleset: rules packed into groups, each group's fact within the limits."""
+    groups = [_Group(0)]
+    placed: dict[str, _Group] = {}
+    uses: dict[_Sig, int] = {}
+    for rule in rules:
+        for sig in rule.signals:
+            uses[sig] = uses.get(sig, 0) + 1
+            if uses[sig] > MAX_SIGNAL_USES:
+                raise _TooComplex(
+                    f"more than {MAX_SIGNAL_USES} rules in one ruleset refer to one signal",
+                    ("rule", rule.action.target),
+                )
+        if rule.profile is None:
+            continue  # joins over signal facts only
+        if not groups[-1].try_add(rule):
+            groups.append(_Group(len(groups)))
+            if not groups[-1].try_add(rule) or len(groups) > MAX_GROUPS_PER_RULESET:
+                raise _TooComplex(
+                    f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
+                    "than one ruleset holds",
+                    (rule.action.kind, rule.action.target),
+                )
+        placed[rule.name] = groups[-1]
+    definition: Json = {SENTINEL: {"all": [{"p": {"t": groups[0].tag}}]}}
+    for rule in rules:
+        patterns: list[Json] = []
+        if rule.profile is not None:
+            patterns.append({"p": placed[rule.name].pattern(rule)})
+        for index, sig in enumerate(rule.signals):
+            patterns.append(
+                {f"s{index}": {"$and": [{"t": "s"}, {"n": sig.number}, {"v": sig.holds}]}}
+            )
+        definition[rule.name] = {"all": patterns}
+    by_name = {name: key for key, name in slots.items()}
+    return CompiledRuleset(
+        _dumps(definition),
+        tuple(
+            FactGroup(
+                group.tag,
+                tuple((by_name[a], a) for a in sorted(group.attributes, key=_slot_order)),
+                group.network.bound(),
+            )
+            for group in groups
+        ),
+        {rule.name: rule.action for rule in rules},
     )
+
+
+def _slot_order(attribute: str) -> int:
+    return int(attribute[1:])
 
 
 def _compile_condition(name: str, action: Action, formula: Formula) -> list[_DurableRule]:
@@ -516,22 +668,10 @@ def _union(left: list[tuple[str, str]], right: list[tuple[str, str]]) -> list[tu
     return left + [key for key in right if key not in seen and not seen.add(key)]  # type: ignore[func-returns-value]
 
 
-def _cost(
-    compiled: Mapping[tuple[str, str], list[_DurableRule]], group: list[tuple[str, str]]
+def _count(
+    compiled: Mapping[tuple[str, str], list[_DurableRule]], keys: list[tuple[str, str]]
 ) -> int:
-    # The two discriminators ("t": "p" and "t": "s") are shared by every pattern;
-    # the sentinel adds one more push.
-    return 3 + sum(rule.pushes for key in group for rule in compiled[key])
-
-
-def _fits(
-    compiled: Mapping[tuple[str, str], list[_DurableRule]],
-    slots: Mapping[str, str],
-    group: list[tuple[str, str]],
-) -> bool:
-    rules = [rule for key in group for rule in compiled[key]]
-    used = {name for rule in rules for _, pattern in rule.patterns for name in _attributes(pattern)}
-    return len(rules) <= MAX_RULES_PER_RULESET and len(used) <= MAX_SLOTS
+    return sum(len(compiled[key]) for key in keys)
 
 
 def _attributes(node: Json) -> set[str]:
@@ -545,22 +685,3 @@ def _attributes(node: Json) -> set[str]:
         else:
             found.add(key)
     return found - set(RESERVED_ATTRIBUTES)
-
-
-def _ruleset(
-    compiled: Mapping[tuple[str, str], list[_DurableRule]],
-    slots: Mapping[str, str],
-    group: list[tuple[str, str]],
-) -> CompiledRuleset:
-    rules = [rule for key in group for rule in compiled[key]]
-    definition: Json = {SENTINEL: {"all": [{"p": {"t": "p"}}]}}
-    for rule in rules:
-        definition[rule.name] = {"all": [{name: pattern} for name, pattern in rule.patterns]}
-    used = set().union(*(_attributes(p) for rule in rules for _, p in rule.patterns))
-    carried = tuple((key, name) for key, name in slots.items() if name in used)
-    return CompiledRuleset(
-        _dumps(definition),
-        carried,
-        {rule.name: rule.action for rule in rules},
-        _cost(compiled, group),
-    )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .checks import PLACEHOLDER
-from .decision import ConditionResult
 from .expressions import (
+    Atom,
     Between,
     Comparison,
-    Condition,
     Membership,
     SignalRef,
     Truth,
     Value,
     atom_holds,
-    atoms,
     normalise_number,
 )
 
@@ -23,13 +22,18 @@ __all__ = ["condition_results", "format_value", "margin", "render_because"]
 
 
 def condition_results(
-    condition: Condition, values: Mapping[str, Value], signals: Mapping[str, bool | None]
-) -> list[ConditionResult]:
-    """Every atom of the condition, in reading order, with what it met."""
-    results = []
-    for leaf in atoms(condition):
+    leaves: Iterable[Atom | SignalRef],
+    values: Mapping[str, Value],
+    signals: Mapping[str, bool | None],
+) -> list[dict[str, Any]]:
+    """Every atom of a condition (`Rule.leaves`), in reading order, with what it met.
+
+    Plain dicts, in the shape of `ConditionResult`: the decision validates them once.
+    """
+    results: list[dict[str, Any]] = []
+    for leaf in leaves:
         if isinstance(leaf, SignalRef):
-            results.append(ConditionResult(condition=leaf.text, holds=signals.get(leaf.signal)))
+            results.append({"condition": leaf.text, "holds": signals.get(leaf.signal)})
             continue
         key = leaf.operand.key
         value = values.get(key)
@@ -43,15 +47,15 @@ def condition_results(
         elif isinstance(leaf, Membership):
             operator, threshold = "in", list(leaf.values)
         results.append(
-            ConditionResult(
-                condition=leaf.text,
-                holds=holds,
-                reads=key,
-                value=value,
-                operator=operator,
-                threshold=threshold,
-                margin=margin(leaf, value) if holds else None,
-            )
+            {
+                "condition": leaf.text,
+                "holds": holds,
+                "reads": key,
+                "value": value,
+                "operator": operator,
+                "threshold": threshold,
+                "margin": margin(leaf, value) if holds else None,
+            }
         )
     return results
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .errors import Location
-from .expressions import Condition, Operand, atoms
+from .expressions import Atom, Condition, Operand, SignalRef, atoms
 from .models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
 
 __all__ = ["Rule", "RuleSet", "Signal"]
@@ -28,6 +28,11 @@ class Signal:
     def id(self) -> str:
         return self.spec.id
 
+    @cached_property
+    def leaves(self) -> tuple[Atom | SignalRef, ...]:
+        """The condition's atoms in reading order (explanations list each)."""
+        return tuple(atoms(self.condition))
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -42,6 +47,11 @@ class Rule:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def leaves(self) -> tuple[Atom | SignalRef, ...]:
+        """The condition's atoms in reading order (explanations list each)."""
+        return tuple(atoms(self.condition))
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,10 @@ class RuleSet:
 
     def operands(self) -> list[Operand]:
         """Every distinct operand that some signal or rule reads, sorted by key."""
+        return list(self._operands)
+
+    @cached_property
+    def _operands(self) -> tuple[Operand, ...]:
         found: dict[str, Operand] = {}
         for condition in [s.condition for s in self.signals.values()] + [
             r.condition for r in self.rules.values()
@@ -92,7 +106,7 @@ class RuleSet:
                 operand = getattr(leaf, "operand", None)
                 if operand is not None:
                     found.setdefault(operand.key, operand)
-        return [found[key] for key in sorted(found)]
+        return tuple(found[key] for key in sorted(found))
 
 
 def _content_hash(
