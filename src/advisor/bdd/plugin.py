@@ -1,8 +1,10 @@
 """The pytest plugin: collects `.feature` files, runs them against a rule set, records coverage.
 
 Registered through the `pytest11` entry point "advisor", so it loads in every
-pytest run of an environment where the package is installed; it only acts on
-`.feature` files. Disable it with `-p no:advisor`.
+pytest run of an environment where the package is installed. It collects
+`.feature` files only when given a rule directory (`--advisor-rules DIR` or the
+`advisor_rules` ini setting), so it leaves alone projects that bind their own
+features, and feature files kept as test fixtures.
 """
 
 from __future__ import annotations
@@ -27,13 +29,10 @@ from .vocabulary import closest_step
 pytest_plugins = ["advisor.bdd.steps"]
 
 _OPTIONS = {
-    "rules": ("DIR", "rule directory the features run against", "rules"),
-    "profiles": (
-        "DIR",
-        'directory of the profiles named by "Given the ... profile"',
-        "examples/profiles",
-    ),
+    "rules": "rule directory the features run against; .feature files are collected only with it",
+    "profiles": 'directory of the profiles named by "Given the ... profile"',
 }
+_DEFAULTS = {"rules": "", "profiles": "examples/profiles"}
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,10 @@ _RECORDS = pytest.StashKey[list[ScenarioRecord]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("advisor", "Cooperation Advisor features")
-    for name, (metavar, text, default) in _OPTIONS.items():
-        group.addoption(f"--advisor-{name}", metavar=metavar, help=f"{text} (default: {default})")
-        parser.addini(f"advisor_{name}", f"{text} (default: {default})", default=default)
+    for name, text in _OPTIONS.items():
+        default = f" (default: {_DEFAULTS[name]})" if _DEFAULTS[name] else ""
+        group.addoption(f"--advisor-{name}", metavar="DIR", help=text + default)
+        parser.addini(f"advisor_{name}", text + default, default=_DEFAULTS[name])
     group.addoption(
         "--advisor-coverage",
         metavar="FILE",
@@ -70,9 +70,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _path(config: pytest.Config, name: str) -> Path:
-    value = config.getoption(f"--advisor-{name}") or config.getini(f"advisor_{name}")
-    return config.invocation_params.dir / str(value)
+def _path(config: pytest.Config, name: str) -> Path | None:
+    """An option is relative to where pytest was started; an ini value, to the rootdir."""
+    option = config.getoption(f"--advisor-{name}")
+    if option:
+        return config.invocation_params.dir / str(option)
+    value = config.getini(f"advisor_{name}")
+    return config.rootpath / str(value) if value else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -80,7 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".feature":
+    if file_path.suffix == ".feature" and _path(parent.config, "rules") is not None:
         feature: pytest.Collector = FeatureFile.from_parent(parent, path=file_path)
         return feature
     return None
@@ -90,6 +94,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 def advisor_rules(pytestconfig: pytest.Config) -> Iterator[Advisor]:
     """The rule set, compiled once for the whole run: compiling is the slow part."""
     directory = _path(pytestconfig, "rules")
+    if directory is None:
+        pytest.fail("no rule directory: give --advisor-rules DIR", pytrace=False)
     try:
         advisor = Advisor.from_directory(directory)
     except RuleSetError as exc:
@@ -103,7 +109,9 @@ def advisor_case(
     request: pytest.FixtureRequest, advisor_rules: Advisor, pytestconfig: pytest.Config
 ) -> Case:
     """The profile this scenario builds and the decision it gets."""
-    case = Case(advisor_rules, _path(pytestconfig, "profiles"))
+    profiles = _path(pytestconfig, "profiles")
+    assert profiles is not None  # it has a default
+    case = Case(advisor_rules, profiles)
     request.node.stash[_CASE] = case
     return case
 
