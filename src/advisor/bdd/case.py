@@ -16,7 +16,7 @@ from ..models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
 from ..profile import PERIOD, check_profile, read_profile
 from ..ruleset import Rule, Signal
 
-__all__ = ["Case", "StepProblem", "parse_value"]
+__all__ = ["Case", "StepProblem", "parse_value", "profile_name", "unquote"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -31,7 +31,8 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> StepProblem:
     return StepProblem(f'unknown {kind} "{name}"' + (f" ({hint})" if hint else ""))
 
 
-def _unquote(text: str) -> str:
+def unquote(text: str) -> str:
+    """A name or value as written in a step, without the quotes an analyst may put around it."""
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
@@ -39,7 +40,7 @@ def _unquote(text: str) -> str:
 
 
 def _number(text: str, spec: IndicatorSpec) -> float | int:
-    raw = _unquote(text)
+    raw = unquote(text)
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
     try:
@@ -60,14 +61,14 @@ def parse_value(spec: IndicatorSpec, text: str) -> bool | int | float | str:
             f'"Given {spec.id} by period:" followed by a table of period and value'
         )
     if kind is IndicatorType.BOOLEAN:
-        word = _unquote(text).lower()
+        word = unquote(text).lower()
         if word in ("true", "yes"):
             return True
         if word in ("false", "no"):
             return False
         raise StepProblem(f'{spec.id} is true or false, not "{text}"')
     if kind is IndicatorType.CATEGORY:
-        return _unquote(text)
+        return unquote(text)
     return _number(text, spec)
 
 
@@ -92,27 +93,27 @@ class Case:
 
     # -- names
     def indicator(self, name: str) -> IndicatorSpec:
-        spec = self.advisor.ruleset.indicators.get(_unquote(name))
+        spec = self.advisor.ruleset.indicators.get(unquote(name))
         if spec is None:
-            raise _unknown("indicator", _unquote(name), self.advisor.ruleset.indicators)
+            raise _unknown("indicator", unquote(name), self.advisor.ruleset.indicators)
         return spec
 
     def measure(self, name: str) -> MeasureSpec:
-        spec = self.advisor.ruleset.measures.get(_unquote(name))
+        spec = self.advisor.ruleset.measures.get(unquote(name))
         if spec is None:
-            raise _unknown("measure", _unquote(name), self.advisor.ruleset.measures)
+            raise _unknown("measure", unquote(name), self.advisor.ruleset.measures)
         return spec
 
     def rule(self, name: str) -> Rule:
-        rule = self.advisor.ruleset.rules.get(_unquote(name))
+        rule = self.advisor.ruleset.rules.get(unquote(name))
         if rule is None:
-            raise _unknown("rule", _unquote(name), self.advisor.ruleset.rules)
+            raise _unknown("rule", unquote(name), self.advisor.ruleset.rules)
         return rule
 
     def signal(self, name: str) -> Signal:
-        signal = self.advisor.ruleset.signals.get(_unquote(name))
+        signal = self.advisor.ruleset.signals.get(unquote(name))
         if signal is None:
-            raise _unknown("signal", _unquote(name), self.advisor.ruleset.signals)
+            raise _unknown("signal", unquote(name), self.advisor.ruleset.signals)
         return signal
 
     # -- building the profile
@@ -141,7 +142,7 @@ class Case:
         self._decision = None
 
     def start_empty(self, country: str, period: str | None = None) -> None:
-        self.country, self.period = _unquote(country), period
+        self.country, self.period = unquote(country), period
         self.indicators = {}
         self._decision = None
 

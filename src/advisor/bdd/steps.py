@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..decision import Decision, Recommendation, WithheldMeasure
-from .case import Case, StepProblem, _unquote
+from .case import Case, StepProblem, unquote
 from .vocabulary import step
 
 BUILD = ("given", "when")  # a scenario may change the profile again after evaluating it
@@ -108,7 +108,7 @@ def _is_recommended(advisor_case: Case, measure: str) -> None:
 
 @step("then", template="<measure> is recommended with <priority> priority")
 def _is_recommended_with(advisor_case: Case, measure: str, priority: str) -> None:
-    wanted = _unquote(priority).lower()
+    wanted = unquote(priority).lower()
     if wanted not in ("low", "medium", "high", "critical"):
         raise StepProblem(
             f'unknown priority "{priority}" (priorities are low, medium, high, critical)'
@@ -316,7 +316,7 @@ def _reasons(case: Case, measure: str) -> list[tuple[str, str]]:
 
 @step("then", template="the reason for <measure> cites <text>")
 def _reason_cites(advisor_case: Case, measure: str, text: str) -> None:
-    cited = _unquote(text)
+    cited = unquote(text)
     # a whole value: "9.5" is cited by "9.5/10" but not by "19.5" or "9.55"
     pattern = re.compile(rf"(?<![\w.]){re.escape(cited)}(?!\w|\.\d)")
     reasons = _reasons(advisor_case, measure)
