@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 from typing import Any
 
 import pytest
@@ -190,3 +191,26 @@ def test_unknown_profile_field(basic_advisor: Advisor) -> None:
         basic_advisor.evaluate({"country": "X", "indicatorz": {}})
     assert [p.path for p in caught.value.problems] == ["indicatorz"]
     assert caught.value.problems[0].suggestion == 'did you mean "indicators"?'
+
+
+def test_decisions_survive_full_validation(basic_advisor: Advisor) -> None:
+    # Decisions are built without validation (decision.build): validating their JSON
+    # again must give back an equal decision, with missing data, signals and withholding.
+    rng = random.Random(4)
+    profiles = [LIBYA_2024, {"country": "Empty", "indicators": {}}]
+    profiles += [
+        {
+            "country": "R",
+            "indicators": {
+                "goci.human_smuggling": rng.choice([2, 8.5, 9]),
+                "wgi.rule_of_law": rng.choice([-2.0, -1.2, 0.3]),
+                "fsi.p3_human_rights": rng.choice([5, 7.5, 9.5]),
+                "local.rival_governments": rng.random() < 0.5,
+                "acled.events": rng.choice([10, 150, 500]),
+            },
+        }
+        for _ in range(20)
+    ]
+    for profile in profiles:
+        decision = basic_advisor.evaluate(profile)
+        assert Decision.model_validate_json(decision.to_json()) == decision

@@ -7,6 +7,8 @@ same JSON byte for byte.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ConfigDict
 
 from .models import Area, Horizon, Priority
@@ -21,6 +23,7 @@ __all__ = [
     "SignalResult",
     "UndeterminedRule",
     "WithheldMeasure",
+    "build",
 ]
 
 Scalar = float | int | bool | str
@@ -28,6 +31,27 @@ Scalar = float | int | bool | str
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Out = TypeVar("Out", bound=_Out)
+_set = object.__setattr__
+
+
+def build(model: type[Out], **fields: Any) -> Out:
+    """An output model from values the advisor has already checked, without validating again.
+
+    Validation of a whole decision cost more than the engine's work: the
+    evaluator builds decisions with this instead. It sets what pydantic's own
+    `model_construct` sets, for a model whose every field is given.
+    `tests/test_evaluate.py` round-trips decisions through full validation to
+    keep it honest.
+    """
+    instance = model.__new__(model)
+    _set(instance, "__dict__", fields)
+    _set(instance, "__pydantic_fields_set__", set(fields))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
 
 
 class ConditionResult(_Out):

@@ -10,7 +10,17 @@ from typing import Any
 from ._durable import Firing, NativeEngine
 from .checks import load_ruleset
 from .compiler import EnginePlan, compile_plan
-from .decision import Decision
+from .decision import (
+    DataGap,
+    Decision,
+    Reason,
+    Recommendation,
+    SafeguardNote,
+    SignalResult,
+    UndeterminedRule,
+    WithheldMeasure,
+    build,
+)
 from .errors import EngineError
 from .explain import condition_results, render_because
 from .expressions import evaluate
@@ -57,15 +67,11 @@ class Advisor:
         return _Assembly(self.ruleset, observations, firing).decision()
 
 
-Doc = dict[str, Any]
-
-
 class _Assembly:
     """Builds a Decision from what fired; checks the engine against the reference evaluator.
 
-    The decision is assembled as plain dicts and validated once at the end:
-    one call into pydantic's core instead of a hundred model constructions,
-    which had cost a third of an evaluation.
+    Output models are made with `decision.build`, not validated again: every
+    value in them comes from the checked rule set and profile.
     """
 
     def __init__(self, ruleset: RuleSet, observations: Observations, firing: Firing) -> None:
@@ -82,7 +88,7 @@ class _Assembly:
             if ruleset.operand_keys.get(indicator, frozenset()) <= observations.values.keys()
         }
         self.signals = self._signal_states()
-        self._reasons: dict[tuple[str, Priority | None], Doc] = {}
+        self._reasons: dict[tuple[str, Priority | None], Reason] = {}
         self._texts: dict[str, str] = {}
 
     def _signal_states(self) -> dict[str, bool | None]:
@@ -97,18 +103,19 @@ class _Assembly:
             states[sid] = outcome
         return states
 
-    def _reason(self, rule: Rule, priority: Priority | None = None) -> Doc:
+    def _reason(self, rule: Rule, priority: Priority | None = None) -> Reason:
         # A rule that acts on several measures gives the same reason to each: build it once.
         key = (rule.id, priority)
         if key not in self._reasons:
-            self._reasons[key] = {
-                "rule": rule.id,
-                "title": rule.spec.title,
-                "priority": priority,
-                "because": self._because(rule),
-                "source": rule.spec.source,
-                "conditions": condition_results(rule.leaves, self.values, self.signals),
-            }
+            self._reasons[key] = build(
+                Reason,
+                rule=rule.id,
+                title=rule.spec.title,
+                priority=priority,
+                because=self._because(rule),
+                source=rule.spec.source,
+                conditions=condition_results(rule.leaves, self.values, self.signals),
+            )
         return self._reasons[key]
 
     def _because(self, rule: Rule) -> str:
@@ -118,7 +125,7 @@ class _Assembly:
 
     def decision(self) -> Decision:
         fired: list[Rule] = []
-        undetermined: list[Doc] = []
+        undetermined: list[UndeterminedRule] = []
         for rule_id, rule in self.ruleset.rules.items():
             engine_says = rule_id in self.firing.rules
             if engine_says or not rule.indicators <= self.present:
@@ -128,37 +135,39 @@ class _Assembly:
                 if outcome is None:
                     missing = sorted(rule.indicators - self.present)
                     undetermined.append(
-                        {"rule": rule_id, "title": rule.spec.title, "missing": missing}
+                        build(
+                            UndeterminedRule, rule=rule_id, title=rule.spec.title, missing=missing
+                        )
                     )
             if engine_says:
                 fired.append(rule)
         recommendations, withheld = self._measures(fired)
-        return Decision.model_validate(
-            {
-                "country": self.observations.country,
-                "period": self.observations.period,
-                "ruleset": self.ruleset.content_hash,
-                "recommendations": recommendations,
-                "withheld": withheld,
-                "signals": [
-                    {
-                        "signal": sid,
-                        "title": signal.spec.title,
-                        "conditions": condition_results(signal.leaves, self.values, self.signals),
-                    }
-                    for sid, signal in sorted(self.ruleset.signals.items())
-                    if self.signals.get(sid) is True
-                ],
-                "fired": sorted(rule.id for rule in fired),
-                "undetermined": undetermined,
-                "data_gaps": self._data_gaps(undetermined),
-            }
+        return build(
+            Decision,
+            country=self.observations.country,
+            period=self.observations.period,
+            ruleset=self.ruleset.content_hash,
+            recommendations=recommendations,
+            withheld=withheld,
+            signals=[
+                build(
+                    SignalResult,
+                    signal=sid,
+                    title=signal.spec.title,
+                    conditions=condition_results(signal.leaves, self.values, self.signals),
+                )
+                for sid, signal in sorted(self.ruleset.signals.items())
+                if self.signals.get(sid) is True
+            ],
+            fired=sorted(rule.id for rule in fired),
+            undetermined=undetermined,
+            data_gaps=self._data_gaps(undetermined),
         )
 
-    def _measures(self, fired: list[Rule]) -> tuple[list[Doc], list[Doc]]:
+    def _measures(self, fired: list[Rule]) -> tuple[list[Recommendation], list[WithheldMeasure]]:
         recommended: dict[str, list[tuple[Priority, Rule]]] = defaultdict(list)
         withholding: dict[str, list[Rule]] = defaultdict(list)
-        safeguards: dict[str, list[Doc]] = defaultdict(list)
+        safeguards: dict[str, list[SafeguardNote]] = defaultdict(list)
         for rule in fired:
             for action in rule.spec.recommend:
                 recommended[action.measure].append((action.priority, rule))
@@ -166,59 +175,66 @@ class _Assembly:
                 withholding[withheld_action.measure].append(rule)
             for guard in rule.spec.safeguard:
                 safeguards[guard.measure].append(
-                    {"requires": guard.requires, "rule": rule.id, "because": self._because(rule)}
+                    build(
+                        SafeguardNote,
+                        requires=guard.requires,
+                        rule=rule.id,
+                        because=self._because(rule),
+                    )
                 )
         measures = self.ruleset.measures
-        recommendations: list[Doc] = []
+        recommendations: list[Recommendation] = []
         for measure_id, reasons in recommended.items():
             if measure_id in withholding:
                 continue
             spec = measures[measure_id]
             priority = max((p for p, _ in reasons), key=lambda p: p.rank)
             recommendations.append(
-                {
-                    "measure": measure_id,
-                    "title": spec.title,
-                    "area": spec.area,
-                    "priority": priority,
-                    "description": spec.description,
-                    "outcomes": list(spec.outcomes),
-                    "horizon": spec.horizon,
-                    "reasons": [
+                build(
+                    Recommendation,
+                    measure=measure_id,
+                    title=spec.title,
+                    area=spec.area,
+                    priority=priority,
+                    description=spec.description,
+                    outcomes=list(spec.outcomes),
+                    horizon=spec.horizon,
+                    reasons=[
                         self._reason(rule, p)
                         for p, rule in sorted(reasons, key=lambda pr: (-pr[0].rank, pr[1].id))
                     ],
-                    "safeguards": sorted(
-                        safeguards.get(measure_id, []), key=lambda s: (s["rule"], s["requires"])
+                    safeguards=sorted(
+                        safeguards.get(measure_id, []), key=lambda s: (s.rule, s.requires)
                     ),
-                }
+                )
             )
-        recommendations.sort(key=lambda r: (-r["priority"].rank, r["measure"]))
+        recommendations.sort(key=lambda r: (-r.priority.rank, r.measure))
         withheld = [
-            {
-                "measure": measure_id,
-                "title": measures[measure_id].title,
-                "area": measures[measure_id].area,
-                "why": [
+            build(
+                WithheldMeasure,
+                measure=measure_id,
+                title=measures[measure_id].title,
+                area=measures[measure_id].area,
+                why=[
                     action.reason
                     for rule in sorted(rules, key=lambda r: r.id)
                     for action in rule.spec.withhold
                     if action.measure == measure_id and action.reason
                 ],
-                "reasons": [self._reason(rule) for rule in sorted(rules, key=lambda r: r.id)],
-                "overridden": sorted(rule.id for _, rule in recommended.get(measure_id, [])),
-            }
+                reasons=[self._reason(rule) for rule in sorted(rules, key=lambda r: r.id)],
+                overridden=sorted(rule.id for _, rule in recommended.get(measure_id, [])),
+            )
             for measure_id, rules in sorted(withholding.items())
         ]
         return recommendations, withheld
 
-    def _data_gaps(self, undetermined: list[Doc]) -> list[Doc]:
+    def _data_gaps(self, undetermined: list[UndeterminedRule]) -> list[DataGap]:
         hidden: dict[str, list[str]] = defaultdict(list)
         for item in undetermined:
-            for indicator in item["missing"]:
-                hidden[indicator].append(item["rule"])
+            for indicator in item.missing:
+                hidden[indicator].append(item.rule)
         gaps = [
-            {"indicator": i, "title": self.ruleset.indicators[i].title, "rules": sorted(rules)}
+            build(DataGap, indicator=i, title=self.ruleset.indicators[i].title, rules=sorted(rules))
             for i, rules in hidden.items()
         ]
-        return sorted(gaps, key=lambda g: (-len(g["rules"]), g["indicator"]))
+        return sorted(gaps, key=lambda g: (-len(g.rules), g.indicator))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from .checks import PLACEHOLDER
+from .decision import ConditionResult, build
 from .expressions import (
     Atom,
     Between,
@@ -25,15 +25,23 @@ def condition_results(
     leaves: Iterable[Atom | SignalRef],
     values: Mapping[str, Value],
     signals: Mapping[str, bool | None],
-) -> list[dict[str, Any]]:
-    """Every atom of a condition (`Rule.leaves`), in reading order, with what it met.
-
-    Plain dicts, in the shape of `ConditionResult`: the decision validates them once.
-    """
-    results: list[dict[str, Any]] = []
+) -> list[ConditionResult]:
+    """Every atom of a condition (`Rule.leaves`), in reading order, with what it met."""
+    results: list[ConditionResult] = []
     for leaf in leaves:
         if isinstance(leaf, SignalRef):
-            results.append({"condition": leaf.text, "holds": signals.get(leaf.signal)})
+            results.append(
+                build(
+                    ConditionResult,
+                    condition=leaf.text,
+                    holds=signals.get(leaf.signal),
+                    reads=None,
+                    value=None,
+                    operator=None,
+                    threshold=None,
+                    margin=None,
+                )
+            )
             continue
         key = leaf.operand.key
         value = values.get(key)
@@ -47,15 +55,16 @@ def condition_results(
         elif isinstance(leaf, Membership):
             operator, threshold = "in", list(leaf.values)
         results.append(
-            {
-                "condition": leaf.text,
-                "holds": holds,
-                "reads": key,
-                "value": value,
-                "operator": operator,
-                "threshold": threshold,
-                "margin": margin(leaf, value) if holds else None,
-            }
+            build(
+                ConditionResult,
+                condition=leaf.text,
+                holds=holds,
+                reads=key,
+                value=value,
+                operator=operator,
+                threshold=threshold,
+                margin=margin(leaf, value) if holds else None,
+            )
         )
     return results
 
