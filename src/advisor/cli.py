@@ -17,6 +17,7 @@ from .errors import EngineError, ProfileError, RuleSetError
 from .evaluate import Advisor
 from .profile import read_profile
 from .render import render_decision
+from .whatif import apply_changes
 
 __all__ = ["main"]
 
@@ -42,6 +43,25 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "json"),
         default="table",
         help="output format (default: table)",
+    )
+    recommend.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="INDICATOR=VALUE",
+        help="try a value without editing the profile (YAML: 7.5, true, weak); repeatable",
+    )
+    recommend.add_argument(
+        "--unset",
+        action="append",
+        default=[],
+        metavar="INDICATOR",
+        help="try the profile without an indicator; repeatable",
+    )
+    recommend.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also list, per recommendation, the single-indicator changes that remove or raise it",
     )
 
     validate = commands.add_parser("validate", help="check rule files; list every problem")
@@ -71,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from api.serve import serve_command  # the service's dependencies load only here
 
         return serve_command(args.rules, args.host, args.port, args.workers, args.database_url)
-    return _recommend(args.profile, args.rules, args.format)
+    return _recommend(args)
 
 
 def _print_problems(error: RuleSetError) -> None:
@@ -98,16 +118,19 @@ def _validate(rules: Path) -> int:
     return 0
 
 
-def _recommend(profile_path: Path, rules: Path, output: str) -> int:
+def _recommend(args: argparse.Namespace) -> int:
+    profile_path: Path = args.profile
     try:
-        advisor = Advisor.from_directory(rules)
+        advisor = Advisor.from_directory(args.rules)
     except RuleSetError as exc:
         _print_problems(exc)
         return EXIT_RULES
     try:
         profile = read_profile(profile_path)
+        if args.set or args.unset:
+            profile = apply_changes(profile, args.set, args.unset)
         observations = advisor.observe(profile, str(profile_path))
-        decision = advisor.evaluate(observations)
+        decision = advisor.evaluate(observations, sensitivity=args.sensitivity)
     except ProfileError as exc:
         print(f"{exc.source}: the profile was refused:", file=sys.stderr)
         for problem in exc.problems:
@@ -118,7 +141,7 @@ def _recommend(profile_path: Path, rules: Path, output: str) -> int:
         return EXIT_ENGINE
     finally:
         advisor.close()
-    if output == "json":
+    if args.format == "json":
         sys.stdout.write(decision.to_json() + "\n")
     else:
         sys.stdout.write(render_decision(decision))

@@ -7,7 +7,7 @@ same JSON byte for byte.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +20,8 @@ __all__ = [
     "Reason",
     "Recommendation",
     "SafeguardNote",
+    "Sensitivity",
+    "SensitivityChange",
     "SignalResult",
     "UndeterminedRule",
     "WithheldMeasure",
@@ -127,6 +129,29 @@ class DataGap(_Out):
     rules: list[str]
 
 
+class SensitivityChange(_Out):
+    """One indicator set to one value, and what that does to a recommendation."""
+
+    indicator: str
+    #: the profile's value (None when the profile does not give it)
+    now: Scalar | None
+    #: the value tried: the nearest one, just across a rule's threshold
+    to: Scalar
+    effect: Literal["removes", "raises"]
+    #: the measure's priority after the change (None when it is removed)
+    priority: Priority | None
+    #: rules that fire, or stop firing, because of the change
+    rules: list[str]
+
+
+class Sensitivity(_Out):
+    """For one recommended measure, the single-indicator changes that would remove or raise it."""
+
+    measure: str
+    priority: Priority
+    changes: list[SensitivityChange]
+
+
 class Decision(_Out):
     """Ranked recommendations with reasons, withheld measures, signals, and what is unknown."""
 
@@ -139,6 +164,8 @@ class Decision(_Out):
     fired: list[str]
     undetermined: list[UndeterminedRule]
     data_gaps: list[DataGap]
+    #: only when asked for (`advisor recommend --sensitivity`, `?sensitivity=true`)
+    sensitivity: list[Sensitivity] | None = None
 
     def to_json(self) -> str:
         """The canonical JSON form: stable key order, two-space indent."""

@@ -27,6 +27,7 @@ from .expressions import evaluate
 from .models import Priority, SituationProfile
 from .profile import Observations, check_profile, parse_profile
 from .ruleset import Rule, RuleSet
+from .sensitivity import sensitivity as sensitivity_of
 
 __all__ = ["Advisor"]
 
@@ -60,11 +61,20 @@ class Advisor:
             profile = parse_profile(profile, source)
         return check_profile(profile, self.ruleset, source)
 
-    def evaluate(self, profile: SituationProfile | Mapping[str, Any] | Observations) -> Decision:
-        """The decision for one profile."""
+    def evaluate(
+        self,
+        profile: SituationProfile | Mapping[str, Any] | Observations,
+        *,
+        sensitivity: bool = False,
+    ) -> Decision:
+        """The decision for one profile; with `sensitivity`, also what single changes would do."""
         observations = profile if isinstance(profile, Observations) else self.observe(profile)
         firing = self._engine.run(observations.values)
-        return _Assembly(self.ruleset, observations, firing).decision()
+        decision = _Assembly(self.ruleset, observations, firing).decision()
+        if sensitivity:
+            what_if = sensitivity_of(self.ruleset, observations, decision)
+            decision = build(Decision, **{**decision.__dict__, "sensitivity": what_if})
+        return decision
 
 
 class _Assembly:
@@ -162,6 +172,7 @@ class _Assembly:
             fired=sorted(rule.id for rule in fired),
             undetermined=undetermined,
             data_gaps=self._data_gaps(undetermined),
+            sensitivity=None,
         )
 
     def _measures(self, fired: list[Rule]) -> tuple[list[Recommendation], list[WithheldMeasure]]:

@@ -76,4 +76,22 @@ def render_decision(decision: Decision, width: int = 100) -> str:
         lines.append("Data gaps (indicators whose absence hides the most rules)")
         for gap in decision.data_gaps:
             lines.append(f"  {gap.indicator}: {len(gap.rules)} rule(s)")
+    if decision.sensitivity is not None:
+        lines.append("")
+        lines.append("Sensitivity (one indicator changed at a time)")
+        for measure in decision.sensitivity:
+            lines.append(f"  {measure.measure} [{measure.priority.value}]")
+            if not measure.changes:
+                lines.append("    no single change removes or raises it")
+            for change in measure.changes:
+                outcome = (
+                    "removes it"
+                    if change.priority is None
+                    else f"raises it to {change.priority.value}"
+                )
+                now = format_value(change.indicator, change.now)
+                to = format_value(change.indicator, change.to)
+                lines.append(
+                    f"    {change.indicator} {now} -> {to}: {outcome} ({', '.join(change.rules)})"
+                )
     return "\n".join(line.rstrip() for line in lines) + "\n"

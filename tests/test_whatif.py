@@ -1,0 +1,126 @@
+"""What-if: `--set` / `--unset` on the command line, and the sensitivity section."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from advisor import Advisor
+from advisor.profile import read_profile
+
+ROOT = Path(__file__).parent.parent
+PROFILES = ROOT / "examples" / "profiles"
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Iterator[Advisor]:
+    built = Advisor.from_directory(ROOT / "rules")
+    yield built
+    built.close()
+
+
+def recommend(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "recommend", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_set_and_unset_change_the_decision_not_the_file() -> None:
+    tunisia = str(PROFILES / "tunisia-2024.yaml")
+    before = json.loads(recommend(tunisia, "--format", "json").stdout)
+    after = recommend(
+        tunisia,
+        "--format",
+        "json",
+        "--set",
+        "gti.score=5",
+        "--set",
+        "local.border_control_capacity=weak",
+        "--unset",
+        "local.youth_unemployment_pct",
+    )
+    assert after.returncode == 0, after.stderr
+    changed = json.loads(after.stdout)
+    assert "high-terrorism-impact" not in before["fired"]
+    assert "high-terrorism-impact" in changed["fired"]
+    undetermined = {u["rule"]: u["missing"] for u in changed["undetermined"]}
+    assert undetermined["youth-unemployment-response"] == ["local.youth_unemployment_pct"]
+    assert json.loads(recommend(tunisia, "--format", "json").stdout) == before
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("oops", "--set oops: expected INDICATOR=VALUE"),
+        ("gti.scor=5", 'indicators.gti.scor: unknown indicator (did you mean "gti.score"?)'),
+        ("gti.score=eleven", "indicators.gti.score"),
+    ],
+)
+def test_a_bad_setting_is_refused_by_name(setting: str, message: str) -> None:
+    result = recommend(str(PROFILES / "tunisia-2024.yaml"), "--set", setting)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sensitivity_names_the_nearest_threshold(advisor: Advisor) -> None:
+    decision = advisor.evaluate(read_profile(PROFILES / "tunisia-2024.yaml"), sensitivity=True)
+    assert decision.sensitivity is not None
+    by_measure = {s.measure: s for s in decision.sensitivity}
+    assert set(by_measure) == {r.measure for r in decision.recommendations}
+    (change,) = by_measure["extradition-cooperation"].changes
+    assert (change.indicator, change.now, change.to, change.effect) == (
+        "goci.human_smuggling",
+        8.0,
+        7.99,
+        "removes",
+    )
+    assert change.rules == ["trafficker-prosecution-cooperation"]
+    raises = {
+        (c.indicator, c.to)
+        for c in by_measure["regular-bilateral-meetings"].changes
+        if c.effect == "raises"
+    }
+    assert ("acled.political_violence_events", 150) in raises  # threshold of escalation
+
+
+@pytest.mark.parametrize("name", ["tunisia-2024", "libya-2023", "egypt-2024"])
+def test_every_reported_change_does_what_it_says_in_the_engine(advisor: Advisor, name: str) -> None:
+    profile = read_profile(PROFILES / f"{name}.yaml")
+    decision = advisor.evaluate(profile, sensitivity=True)
+    assert decision.sensitivity is not None
+    checked = 0
+    for item in decision.sensitivity:
+        for change in item.changes:
+            changed = profile.model_copy(
+                update={"indicators": {**profile.indicators, change.indicator: change.to}}
+            )
+            after = {r.measure: r.priority for r in advisor.evaluate(changed).recommendations}
+            if change.effect == "removes":
+                assert item.measure not in after, change
+            else:
+                assert after[item.measure] == change.priority, change
+                assert change.priority is not None
+                assert change.priority.rank > item.priority.rank
+            checked += 1
+    assert checked > 0
+    assert advisor.evaluate(profile).sensitivity is None  # only when asked for
+
+
+def test_sensitivity_in_the_table() -> None:
+    result = recommend(str(PROFILES / "tunisia-2024.yaml"), "--sensitivity")
+    assert result.returncode == 0, result.stderr
+    assert "Sensitivity (one indicator changed at a time)" in result.stdout
+    assert (
+        "goci.human_smuggling 8 -> 7.99: removes it (trafficker-prosecution-cooperation)"
+        in result.stdout
+    )
