@@ -125,8 +125,10 @@ def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_pat
         patch.setattr(compiler, "STACK_BUDGET", 1000)
         unbounded = Advisor.from_directory(tmp_path)
     try:
-        assert len([g for r in unbounded.plan.rulesets for g in r.groups]) == 1
+        assert len([g for r in unbounded.plan.rulesets for g in r.groups]) == 2  # sentinel, rules
         with pytest.raises(EngineError, match="303"):
             unbounded.evaluate({"country": "X", "indicators": {"x.v": 1000}})
+        # the failed session was deleted; the next evaluation starts a clean one
+        assert unbounded.evaluate({"country": "X", "indicators": {"x.v": 2}}).fired == ["r1", "r2"]
     finally:
         unbounded.close()

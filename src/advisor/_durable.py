@@ -106,13 +106,18 @@ class NativeEngine:
         signal_facts: set[str] = set()
         clean = False
         try:
-            state = 0
-            for group in compiled.groups:  # the first group's fact fires the sentinel
-                facts.append(_profile_fact(group, encoded))
-                state = _assert(handle, facts[-1])
+            # The first group's fact carries no values and fires only the sentinel;
+            # starting that action initialises the session's action context, which
+            # the core would otherwise free uninitialised if a later step failed.
+            sentinel, *groups = compiled.groups
+            facts.append(_profile_fact(sentinel, encoded))
+            state = _assert(handle, facts[-1])
             result = _native.start_action_for_state(handle, state)
             if result is None:
                 raise EngineError("the sentinel rule did not fire")
+            for group in groups:
+                facts.append(_profile_fact(group, encoded))
+                _assert(handle, facts[-1])
             while result is not None:
                 messages = result if isinstance(result, str) else result[1]
                 name = messages[2 : messages.index('"', 2)]

@@ -78,11 +78,12 @@ MAX_SIGNAL_USES = 200  # rules joining on one signal fact in a ruleset (beta lis
 
 RESERVED_ATTRIBUTES = ("sid", "id", "t", "n", "v")
 
-#: A rule in every ruleset that fires on every profile fact. The C core leaves a
-#: new session's action context uninitialised and frees it in `delete_state`
-#: (state.c createStateNode / deleteStateNode): a session in which no action
-#: ever started crashed with "free(): invalid pointer". Starting and completing
-#: at least one action initialises, then clears, that context.
+#: A rule in every ruleset that fires on every evaluation, on the first group's
+#: fact (which carries no values). The C core leaves a new session's action
+#: context uninitialised and frees it in `delete_state` (state.c createStateNode
+#: / deleteStateNode): a session in which no action ever started crashed with
+#: "free(): invalid pointer". Starting the sentinel first initialises that
+#: context before anything else can fail.
 SENTINEL = "_"
 
 
@@ -454,8 +455,6 @@ class _Group:
         self.network = _AlphaNetwork()
         self.rules: list[_DurableRule] = []
         self.attributes: set[str] = set()
-        if index == 0:
-            self.network.add({"t": self.tag})  # the sentinel's pattern
 
     def pattern(self, rule: _DurableRule) -> Json:
         assert rule.profile is not None
@@ -555,7 +554,10 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
 
 def _ruleset(rules: list[_DurableRule], slots: Mapping[str, str]) -> CompiledRuleset:
     """One durable_rules ruleset: rules packed into groups, each group's fact within the limits."""
-    groups = [_Group(0)]
+    # Group 0 holds only the sentinel: its fact carries no values, so asserting
+    # it cannot fail, and the session's action context is initialised (by
+    # starting the sentinel) before any fact that could.
+    groups = [_Group(0), _Group(1)]
     placed: dict[str, _Group] = {}
     uses: dict[_Sig, int] = {}
     for rule in rules:
