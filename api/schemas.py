@@ -20,6 +20,7 @@ __all__ = [
     "IndicatorsOut",
     "MeasureOut",
     "MeasuresOut",
+    "Readiness",
     "RecordedDecision",
     "ReloadErrorOut",
     "RuleOut",
@@ -131,4 +132,9 @@ class RuleSetStatus(BaseModel):
 
 class Health(BaseModel):
     status: str
-    ruleset: str | None = None
+
+
+class Readiness(BaseModel):
+    status: str
+    #: the content hash of the rule set this worker serves
+    ruleset: str

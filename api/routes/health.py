@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..deps import ServicesDep
 from ..errors import ApiError, ProblemOut
 from ..metrics import CONTENT_TYPE_LATEST
-from ..schemas import Health
+from ..schemas import Health, Readiness
 from ._responses import errors
 
 router = APIRouter(tags=["operations"])
@@ -25,7 +25,7 @@ def healthz() -> Health:
     summary="The process can answer: a rule set is loaded and the decision log is reachable",
     responses=errors(e503="Not ready; the problems say why."),
 )
-def readyz(services: ServicesDep) -> Health:
+def readyz(services: ServicesDep) -> Readiness:
     try:
         services.log.ping()
     except SQLAlchemyError as exc:
@@ -35,7 +35,7 @@ def readyz(services: ServicesDep) -> Health:
             "the decision log is unreachable",
             [ProblemOut(message=str(exc).splitlines()[0], code="database")],
         ) from exc
-    return Health(status="ready", ruleset=services.holder.current.content_hash)
+    return Readiness(status="ready", ruleset=services.holder.current.content_hash)
 
 
 @router.get(

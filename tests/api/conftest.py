@@ -1,0 +1,67 @@
+"""Fixtures of the service tests: a rule directory of their own, apps, a PostgreSQL server."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import Settings, create_app
+
+from ..conftest import BASIC_RULES
+from .postgres import PostgresServer, find_binaries, postgres_server
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    """A copy of the basic rule set that a test may break."""
+    target = tmp_path / "rules"
+    shutil.copytree(BASIC_RULES, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, rules_dir: Path) -> Settings:
+    return Settings(
+        rules_dir=rules_dir,
+        database_url=f"sqlite:///{tmp_path / 'decisions.db'}",
+        admin_token=ADMIN_TOKEN,
+        max_body_bytes=20_000,
+        max_batch=5,
+        reload_interval=0,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server on loopback for the session; skips (fails under CI) without one."""
+    binaries = find_binaries()
+    if binaries is None:
+        message = "PostgreSQL server binaries (initdb, pg_ctl) are not installed"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; .ci/run installs them")
+        pytest.skip(message)
+    with postgres_server(binaries) as server:
+        yield server
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """A fresh, empty database on the session's server."""
+    return postgres.create_database(f"advisor_{os.getpid()}_{next(_databases)}")

@@ -1,0 +1,97 @@
+"""`advisor serve` as a real process on a free loopback port, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2 as httpx
+
+from .conftest import ADMIN_TOKEN
+from .postgres import free_port
+
+__all__ = ["Server", "advisor_server"]
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    #: every worker pid seen answering (to clean up if the supervisor itself must be killed)
+    workers: set[int] = field(default_factory=set)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=30)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def worker_pids(self, count: int, timeout: float = 60) -> set[int]:
+        """Ask /v1/ruleset on fresh connections until `count` distinct workers have answered."""
+        seen: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(seen) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"saw workers {seen}, wanted {count}:\n{self.output()}")
+            with contextlib.suppress(httpx.TransportError):
+                response = httpx.get(f"{self.base_url}/v1/ruleset", timeout=10)
+                if response.status_code == 200:
+                    seen.add(response.json()["worker"])
+        self.workers |= seen
+        return seen
+
+
+@contextlib.contextmanager
+def advisor_server(
+    workdir: Path, rules: Path, database_url: str, workers: int = 2, reload_interval: float = 0.2
+) -> Iterator[Server]:
+    """Start `advisor serve`, wait until every worker answers, stop it (SIGTERM) at the end."""
+    port = free_port()
+    log = workdir / f"server-{port}.log"
+    env = {
+        **os.environ,
+        "ADVISOR_ADMIN_TOKEN": ADMIN_TOKEN,
+        "ADVISOR_RELOAD_INTERVAL": str(reload_interval),
+    }
+    command = [sys.executable, "-m", "advisor.cli", "serve", "--rules", str(rules)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--database-url", database_url]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"advisor serve exited {process.returncode}:\n{server.output()}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"advisor serve did not become ready:\n{server.output()}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{server.base_url}/readyz", timeout=5).status_code == 200:
+                    break
+            time.sleep(0.2)
+        server.worker_pids(workers)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+                for pid in server.workers:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)

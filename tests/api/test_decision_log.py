@@ -1,0 +1,170 @@
+"""The decision log on SQLite and on a real PostgreSQL server: schema, durability, concurrency."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from api import Settings, create_app
+from api.decision_log import DecisionLog, LoggedDecision
+
+from ..conftest import LIBYA_2024
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'log.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def log(database_url: str) -> Iterator[DecisionLog]:
+    log = DecisionLog(database_url)
+    log.migrate()
+    yield log
+    log.close()
+
+
+def entry(decision: str = '{"fired": []}') -> LoggedDecision:
+    return LoggedDecision(
+        id=str(uuid.uuid4()),
+        recorded_at=datetime.now(UTC),
+        ruleset="sha256:" + "0" * 64,
+        profile='{"country": "Libya"}',
+        decision=decision,
+    )
+
+
+def test_migrations_create_the_schema_once(log: DecisionLog, database_url: str) -> None:
+    log.migrate()  # again: nothing to do
+    assert log.schema_is_current()
+    engine = create_engine(database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        assert {"decisions", "alembic_version"} <= tables
+        indexes = {i["name"] for i in inspect(engine).get_indexes("decisions")}
+        assert indexes == {"ix_decisions_recorded_at", "ix_decisions_ruleset"}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+                ("0001",)
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_schema_is_not_current_before_migrating(database_url: str) -> None:
+    log = DecisionLog(database_url)
+    try:
+        assert not log.schema_is_current()
+    finally:
+        log.close()
+
+
+def test_a_recorded_decision_reads_back_exactly(log: DecisionLog) -> None:
+    first, second = entry('{\n  "fired": ["a"]\n}'), entry()
+    log.record([first, second])
+    assert log.get(first.id) == first
+    assert log.get(second.id) == second
+    assert log.get(str(uuid.uuid4())) is None
+    assert log.ids() == {first.id, second.id}
+
+
+def test_a_batch_is_recorded_whole_or_not_at_all(log: DecisionLog) -> None:
+    kept = entry()
+    log.record([kept])
+    with pytest.raises(IntegrityError):
+        log.record([entry(), kept])  # the second repeats an id: the first must not stay
+    assert log.ids() == {kept.id}
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
+    log = DecisionLog(f"sqlite:///{tmp_path / 'log.db'}")
+    try:
+        with log.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+    finally:
+        log.close()
+
+
+def test_postgres_commits_wait_for_the_wal_flush(postgres_url: str) -> None:
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    database = postgres_url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
+    admin.dispose()
+    log = DecisionLog(postgres_url)
+    try:
+        with log.engine.connect() as connection:
+            assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
+    finally:
+        log.close()
+
+
+def test_a_recorded_decision_survives_the_writer_being_killed(
+    log: DecisionLog, database_url: str, tmp_path: Path
+) -> None:
+    """`record` returning means committed: a writer SIGKILLed right after loses nothing."""
+    decision_id = str(uuid.uuid4())
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from datetime import UTC, datetime
+        from api.decision_log import DecisionLog, LoggedDecision
+        log = DecisionLog({database_url!r})
+        log.record([LoggedDecision({decision_id!r}, datetime.now(UTC), "h", "{{}}", "{{}}")])
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    assert result.returncode == -9
+    assert log.get(decision_id) is not None
+
+
+def test_processes_writing_one_sqlite_file_wait_for_each_other(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    log = DecisionLog(url)
+    log.migrate()
+    script = textwrap.dedent(
+        f"""
+        import uuid
+        from datetime import UTC, datetime
+        from api.decision_log import DecisionLog, LoggedDecision
+        log = DecisionLog({url!r})
+        for _ in range(100):
+            log.record([LoggedDecision(str(uuid.uuid4()), datetime.now(UTC), "h", "{{}}", "{{}}")])
+        """
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(3)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0]
+    try:
+        assert len(log.ids()) == 300
+    finally:
+        log.close()
+
+
+def test_the_service_records_on_postgres(settings: Settings, postgres_url: str) -> None:
+    app = create_app(settings.model_copy(update={"database_url": postgres_url}))
+    with TestClient(app) as client:
+        answer = client.post("/v1/recommendations", json=LIBYA_2024).json()
+        record = client.get(f"/v1/decisions/{answer['decision_id']}").json()
+        assert client.get("/readyz").json()["status"] == "ready"
+    assert record["decision"]["fired"] == answer["fired"]
+    log = DecisionLog(postgres_url)
+    try:
+        assert log.ids() == {answer["decision_id"]}
+    finally:
+        log.close()
