@@ -17,6 +17,7 @@ from .errors import EngineError, ProfileError, RuleSetError
 from .evaluate import Advisor
 from .profile import read_profile
 from .render import render_decision
+from .schema import add_schema_parser, run_schema
 from .whatif import apply_changes
 
 __all__ = ["main"]
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "rules", type=Path, nargs="?", default=Path("rules"), help="rule directory (default: rules)"
     )
     add_check_parser(commands)
+    add_schema_parser(commands)
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (settings: ADVISOR_* variables, see README)"
@@ -87,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.rules)
     if args.command == "check":
         return run_check(args)
+    if args.command == "schema":
+        return run_schema(args)
     if args.command == "serve":
         from api.serve import serve_command  # the service's dependencies load only here
 

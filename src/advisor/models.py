@@ -102,17 +102,26 @@ _PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3, Priorit
 class IndicatorSpec(_Spec):
     """One input a profile may carry."""
 
-    id: IndicatorId
-    title: Text
-    description: str = ""
-    type: IndicatorType
-    unit: str = ""
+    id: IndicatorId = Field(
+        description="Source and name joined by dots, lowercase, e.g. fsi.c1_security_apparatus."
+    )
+    title: Text = Field(description="The indicator's name as its publisher gives it.")
+    description: str = Field(default="", description="What it measures; its scale in context.")
+    type: IndicatorType = Field(
+        description="number, integer, boolean (true/false), category (one word from a list) "
+        "or series (numbers by period, e.g. {2023: 51700, 2024: 36468})."
+    )
+    unit: str = Field(default="", description="Unit or scale, e.g. 'score 0-10'.")
     range: tuple[float, float] | None = Field(
         default=None, description="Inclusive [min, max] of the values (numbers, series)."
     )
-    categories: tuple[CategoryValue, ...] | None = None
-    direction: Direction = Direction.NEUTRAL
-    source: str = ""
+    categories: tuple[CategoryValue, ...] | None = Field(
+        default=None, description="The words a category indicator may take (category only)."
+    )
+    direction: Direction = Field(
+        default=Direction.NEUTRAL, description="Whether a higher value is worse or better."
+    )
+    source: str = Field(default="", description="Who publishes it.")
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorSpec:
@@ -136,50 +145,67 @@ class IndicatorSpec(_Spec):
 class MeasureSpec(_Spec):
     """A collaboration measure a rule can recommend."""
 
-    id: ItemId
-    title: Text
-    area: Area
-    description: Text
-    outcomes: tuple[Text, ...] = Field(min_length=1)
-    horizon: Horizon
+    id: ItemId = Field(description="Lowercase words joined by '-', e.g. joint-border-training.")
+    title: Text = Field(description="The measure's name as a reader sees it.")
+    area: Area = Field(description="The area of cooperation it belongs to.")
+    description: Text = Field(description="What the measure is.")
+    outcomes: tuple[Text, ...] = Field(
+        min_length=1, description="What the measure is expected to achieve (at least one)."
+    )
+    horizon: Horizon = Field(description="How long it takes to show results.")
 
 
 class SignalSpec(_Spec):
     """A named, derived condition that rules and other signals can refer to."""
 
-    id: ItemId
-    title: Text
-    description: str = ""
-    when: RawCondition
+    id: ItemId = Field(description="Lowercase words joined by '-'; rules write 'signal ID'.")
+    title: Text = Field(description="The situation it names, as a sentence.")
+    description: str = Field(default="", description="Why the thresholds are where they are.")
+    when: RawCondition = Field(description="The condition under which the signal holds.")
 
 
 class Recommend(_Spec):
-    measure: ItemId
-    priority: Priority
+    """A measure the rule recommends, and how urgently."""
+
+    measure: ItemId = Field(description="The id of a measure in the catalogue.")
+    priority: Priority = Field(
+        description="low, medium, high or critical; the highest of all firing rules counts."
+    )
 
 
 class Withhold(_Spec):
-    measure: ItemId
-    reason: str = ""
+    """A measure not to offer while the rule holds, whichever rule recommends it."""
+
+    measure: ItemId = Field(description="The id of a measure in the catalogue.")
+    reason: str = Field(default="", description="Why it is withheld, as the decision states it.")
 
 
 class Safeguard(_Spec):
-    measure: ItemId
-    requires: Text
+    """A condition attached to a measure whenever it is recommended and the rule holds."""
+
+    measure: ItemId = Field(description="The id of a measure in the catalogue.")
+    requires: Text = Field(description="What must accompany the measure.")
 
 
 class RuleSpec(_Spec):
     """When a condition holds, recommend, withhold or attach a safeguard to measures."""
 
-    id: ItemId
-    title: Text
-    description: str = ""
-    when: RawCondition
-    recommend: tuple[Recommend, ...] = ()
-    withhold: tuple[Withhold, ...] = ()
-    safeguard: tuple[Safeguard, ...] = ()
-    because: Text
-    source: Text
+    id: ItemId = Field(description="Lowercase words joined by '-', unique in the rule set.")
+    title: Text = Field(description="What the rule does, as a sentence.")
+    description: str = Field(
+        default="", description="Why: where the thresholds sit in the real distributions."
+    )
+    when: RawCondition = Field(description="The condition under which the rule fires.")
+    recommend: tuple[Recommend, ...] = Field(default=(), description="Measures to recommend.")
+    withhold: tuple[Withhold, ...] = Field(default=(), description="Measures not to offer.")
+    safeguard: tuple[Safeguard, ...] = Field(
+        default=(), description="Conditions attached to measures when they are recommended."
+    )
+    because: Text = Field(
+        description="The reason as the decision prints it; {indicator.id} is replaced by "
+        "the profile's value of an indicator the rule reads."
+    )
+    source: Text = Field(description="The section of the source document the rule comes from.")
 
     @model_validator(mode="after")
     def _acts(self) -> RuleSpec:
@@ -196,10 +222,16 @@ class SituationProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    country: str = Field(min_length=1, max_length=120)
-    period: str | None = Field(default=None, max_length=40)
-    indicators: dict[str, IndicatorValue] = Field(default_factory=dict)
+    country: str = Field(min_length=1, max_length=120, description="The country observed.")
+    period: str | None = Field(
+        default=None, max_length=40, description='The period the profile describes, e.g. "2024".'
+    )
+    indicators: dict[str, IndicatorValue] = Field(
+        default_factory=dict,
+        description="Indicator id -> value: a number, true/false, a category word, or a series "
+        "by period ({2023: 51700, 2024: 36468}). An indicator left out is missing, not false.",
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="Where each indicator's value comes from."
     )
-    notes: str = ""
+    notes: str = Field(default="", description="Anything a reader should know about the data.")

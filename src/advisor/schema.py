@@ -1,0 +1,333 @@
+"""JSON Schemas for rule files and situation profiles, so editors check and complete them.
+
+The schemas are generated from the pydantic models in `models.py` and committed
+under `schemas/`; each rule file and profile names its schema on its first line::
+
+    # yaml-language-server: $schema=../schemas/rules.schema.json
+
+which the YAML language server (VS Code's YAML extension, and editors built on
+it) reads. That server speaks JSON Schema draft-07, so pydantic's 2020-12
+output is translated: `$defs` become `definitions`, tuple `prefixItems` become
+the draft-07 array form of `items`, and a `$ref` with siblings is wrapped in
+`allOf` (draft-07 ignores a `$ref`'s siblings, so descriptions would be lost).
+
+The schemas describe shape only. What needs the whole rule set (does this
+measure exist? is the threshold inside the indicator's range?) is left to
+`advisor validate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .checks import SECTIONS, display_path
+from .expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
+from .loader import parse_yaml
+from .models import SituationProfile
+
+__all__ = [
+    "HEADER_PREFIX",
+    "SCHEMA_FILES",
+    "Stale",
+    "add_schema_parser",
+    "file_kind",
+    "link_file",
+    "render_schemas",
+    "run_schema",
+    "stale_files",
+]
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+HEADER_PREFIX = "# yaml-language-server: $schema="
+ANY_RULE_FILE = "rule-file"
+PROFILE = "profile"
+
+#: schema name -> file name under schemas/
+SCHEMA_FILES: dict[str, str] = {
+    ANY_RULE_FILE: "rule-file.schema.json",
+    **{section: f"{section}.schema.json" for section in SECTIONS},
+    PROFILE: "profile.schema.json",
+}
+
+_SECTION_TEXT = {
+    "indicators": "the inputs a situation profile may carry",
+    "measures": "the cooperation measures rules may recommend",
+    "signals": "named situations derived from indicators, reused by rules",
+    "rules": "when a condition holds, recommend, withhold or attach safeguards to measures",
+}
+
+CONDITION_GRAMMAR = f"""\
+A condition: text, or a mapping with exactly one of all (every item holds), \
+any (at least one holds) or not (the item does not hold), whose items are conditions.
+
+Text (at most {MAX_EXPRESSION_LENGTH} characters):
+  condition  = part {{ "or" part }}
+  part       = factor {{ "and" factor }}
+  factor     = "not" factor | "(" condition ")" | "signal" SIGNAL-ID | atom
+  atom       = operand ("<" | "<=" | ">" | ">=" | "==" | "!=") value
+             | operand "between" NUMBER "and" NUMBER      (both ends included)
+             | operand "in" "[" value {{ "," value }} "]"   (categories)
+             | operand                                    (a boolean indicator that is true)
+  operand    = INDICATOR-ID | FUNCTION "(" SERIES-INDICATOR-ID ")"
+  value      = NUMBER (25% is 0.25) | true | false | CATEGORY-WORD | "quoted text"
+Functions of a series: {"; ".join(f"{name}: {meaning}" for name, meaning in FUNCTIONS.items())}.
+An indicator missing from the profile makes its atoms unknown: "and" is false if any part \
+is false, "or" is true if any part is true, otherwise the condition is unknown and the rule \
+does not fire."""
+
+_CONDITION: dict[str, Any] = {
+    "title": "Condition",
+    "description": CONDITION_GRAMMAR,
+    "anyOf": [
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_EXPRESSION_LENGTH,
+            "description": "e.g. goci.human_smuggling >= 8 and signal trafficking-spike",
+        },
+        *(
+            {
+                "type": "object",
+                "properties": {
+                    word: {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"$ref": "#/definitions/Condition"},
+                        "description": meaning,
+                    }
+                },
+                "required": [word],
+                "additionalProperties": False,
+            }
+            for word, meaning in (
+                ("all", "Every condition in the list holds."),
+                ("any", "At least one condition in the list holds."),
+            )
+        ),
+        {
+            "type": "object",
+            "properties": {
+                "not": {
+                    "$ref": "#/definitions/Condition",
+                }
+            },
+            "required": ["not"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+
+def _draft07(node: Any) -> Any:
+    """Pydantic's JSON Schema (2020-12) rewritten in the draft-07 the YAML server reads."""
+    if isinstance(node, list):
+        return [_draft07(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _draft07(value) for key, value in node.items()}
+    if "prefixItems" in out:
+        out["items"] = out.pop("prefixItems")
+    if "$ref" in out and len(out) > 1:
+        out["allOf"] = [{"$ref": out.pop("$ref")}]
+    return out
+
+
+def _model_schema(model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A model's schema and the definitions it refers to, with draft-07 references."""
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", {})
+    return schema, definitions
+
+
+def _with_conditions(definitions: dict[str, Any]) -> None:
+    """Give every `when` (typed Any in the models) the condition schema."""
+    for definition in list(definitions.values()):
+        when = definition.get("properties", {}).get("when")
+        if when is not None:
+            definition["properties"]["when"] = {
+                "description": when.get("description", ""),
+                "allOf": [{"$ref": "#/definitions/Condition"}],
+            }
+            definitions.setdefault("Condition", _CONDITION)
+
+
+def _rule_file_schema(sections: Iterable[str], title: str, description: str) -> dict[str, Any]:
+    definitions: dict[str, Any] = {}
+    properties: dict[str, Any] = {}
+    for section in sections:
+        model = SECTIONS[section]
+        schema, defs = _model_schema(model)
+        definitions.update(defs)
+        definitions[model.__name__] = schema
+        properties[section] = {
+            "description": f"{section.capitalize()}: {_SECTION_TEXT[section]}.",
+            "type": ["array", "null"],
+            "items": {"$ref": f"#/definitions/{model.__name__}"},
+        }
+    _with_conditions(definitions)
+    return {
+        "$schema": DRAFT,
+        "title": title,
+        "description": description,
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "definitions": dict(sorted(definitions.items())),
+    }
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    schemas = {
+        ANY_RULE_FILE: _rule_file_schema(
+            SECTIONS,
+            "Cooperation Advisor rule file",
+            "A rule file: any of the sections indicators, measures, signals and rules. "
+            "Check the whole rule set with: advisor validate rules",
+        )
+    }
+    for section in SECTIONS:
+        schema = _rule_file_schema(
+            [section],
+            f"Cooperation Advisor {section} file",
+            f"A rule file holding {section}: {_SECTION_TEXT[section]}. "
+            "Check the whole rule set with: advisor validate rules",
+        )
+        schema["required"] = [section]
+        schemas[section] = schema
+    profile, definitions = _model_schema(SituationProfile)
+    schemas[PROFILE] = {
+        "$schema": DRAFT,
+        **{k: v for k, v in profile.items() if k != "title"},
+        "title": "Cooperation Advisor situation profile",
+        **({"definitions": definitions} if definitions else {}),
+    }
+    return {name: _draft07(schema) for name, schema in schemas.items()}
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON text of every schema, as committed under `schemas/`."""
+    return {
+        SCHEMA_FILES[name]: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        for name, schema in _schemas().items()
+    }
+
+
+# --------------------------------------------------------------------------- file headers
+
+
+def file_kind(text: str) -> str | None:
+    """Which schema a YAML file should name: its one section, any rule file, or a profile."""
+    data = parse_yaml(text, "<file>").data
+    if not isinstance(data, dict) or not data:
+        return None
+    if "country" in data:
+        return PROFILE
+    keys = set(data)
+    if not keys <= set(SECTIONS):
+        return None
+    return keys.pop() if len(keys) == 1 else ANY_RULE_FILE
+
+
+def link_file(path: Path, schemas: Path) -> str | None:
+    """The file's text with its first line naming its schema; None if its kind is unclear."""
+    text = path.read_text(encoding="utf-8")
+    kind = file_kind(text)
+    if kind is None:
+        return None
+    # pathlib gives no relative path between sibling directories; os.path does.
+    target = os.path.relpath((schemas / SCHEMA_FILES[kind]).resolve(), path.parent.resolve())
+    header = HEADER_PREFIX + Path(target).as_posix()
+    lines = text.split("\n")
+    if lines and lines[0].startswith(HEADER_PREFIX):
+        lines[0] = header
+    else:
+        lines.insert(0, header)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A file that `advisor schema` would write or change."""
+
+    path: Path
+    text: str
+    why: str
+
+
+def stale_files(output: Path, linked: Iterable[Path] = ()) -> list[Stale]:
+    """Schemas under `output` and file headers under `linked` that are missing or out of date."""
+    stale: list[Stale] = []
+    for name, text in render_schemas().items():
+        path = output / name
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current != text:
+            stale.append(Stale(path, text, "missing" if current is None else "out of date"))
+    for directory in linked:
+        for path in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")]):
+            linked_text = link_file(path, output)
+            if linked_text is not None and linked_text != path.read_text(encoding="utf-8"):
+                stale.append(Stale(path, linked_text, "first line does not name its schema"))
+    return stale
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_schema_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="write JSON Schemas for rule files and profiles (editors validate and complete)",
+    )
+    schema.add_argument(
+        "--output",
+        type=Path,
+        default=Path("schemas"),
+        metavar="DIR",
+        help="where to write the schemas (default: schemas)",
+    )
+    schema.add_argument(
+        "--link",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also put a '# yaml-language-server: $schema=...' first line on each YAML file "
+        "of DIR, naming the schema for what it holds (repeatable: rules, profiles)",
+    )
+    schema.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 listing what is missing or out of date",
+    )
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    output: Path = args.output
+    linked: list[Path] = args.link
+    for directory in linked:
+        if not directory.is_dir():
+            print(f"{display_path(directory)}: not a directory", file=sys.stderr)
+            return 2
+    stale = stale_files(output, linked)
+    if args.check:
+        for item in stale:
+            print(f"{display_path(item.path)}: {item.why}", file=sys.stderr)
+        if stale:
+            print("run: advisor schema" + "".join(f" --link {d}" for d in linked), file=sys.stderr)
+        return 1 if stale else 0
+    output.mkdir(parents=True, exist_ok=True)
+    for item in stale:
+        item.path.write_text(item.text, encoding="utf-8")
+        print(f"{display_path(item.path)}: written")
+    if not stale:
+        print(f"{display_path(output)}: schemas already current")
+    return 0
