@@ -23,6 +23,7 @@ import logging
 import logging.config
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -118,8 +119,13 @@ def serve(settings: Settings) -> int:
             settings.workers,
             log.url.render_as_string(hide_password=True),
         )
-        socket = config.bind_socket()
-        supervisor = Multiprocess(config, sockets=[socket])
+        listener = config.bind_socket()
+        # uvicorn makes this socket with proto 0, so asyncio does not set TCP_NODELAY on the
+        # connections it accepts; Nagle then holds each response body back for the client's
+        # delayed ACK (40 ms on Linux) on every keep-alive request. Accepted sockets inherit it.
+        if listener.family in (socket.AF_INET, socket.AF_INET6):
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        supervisor = Multiprocess(config, sockets=[listener])
         supervisor.run()
         if any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes):
             return STARTUP_FAILURE
