@@ -15,6 +15,7 @@ from .check import add_check_parser, run_check
 from .checks import check_ruleset
 from .errors import EngineError, ProfileError, RuleSetError
 from .evaluate import Advisor
+from .graph import add_graph_parser, run_graph
 from .profile import read_profile
 from .render import render_decision
 from .schema import add_schema_parser, run_schema
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_check_parser(commands)
     add_schema_parser(commands)
+    add_graph_parser(commands)
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (settings: ADVISOR_* variables, see README)"
@@ -91,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args)
     if args.command == "schema":
         return run_schema(args)
+    if args.command == "graph":
+        return run_graph(args)
     if args.command == "serve":
         from api.serve import serve_command  # the service's dependencies load only here
 

@@ -1,0 +1,205 @@
+"""`advisor graph`: the rule map of the project's rule set, as Mermaid, DOT and SVG."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from advisor.checks import load_ruleset
+from advisor.ruleset import RuleSet
+
+from .conftest import WriteRules, catalogue
+from .test_cli import ROOT, advisor
+
+WITHHELD = ("surveillance-technology-withheld-fragmented", "surveillance-technology-transfer")
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> RuleSet:
+    return load_ruleset(ROOT / "rules")
+
+
+@dataclass
+class Mermaid:
+    """What a Mermaid flowchart declares, read back line by line."""
+
+    nodes: dict[str, str] = field(default_factory=dict)  # name -> label
+    groups: dict[str, list[str]] = field(default_factory=dict)  # group label -> node labels
+    edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # from, arrow, label, to
+    styles: dict[int, str] = field(default_factory=dict)  # edge index -> linkStyle
+
+    def members(self, kind: str) -> set[str]:
+        """Labels of the nodes in every group of a kind (rules, measures, ...)."""
+        return {n for group, nodes in self.groups.items() if group.startswith(kind) for n in nodes}
+
+    def edge_labels(self, arrow: str) -> set[tuple[str, str, str]]:
+        return {(a, label, b) for a, kind, label, b in self.edges if kind == arrow}
+
+
+def read_mermaid(text: str) -> Mermaid:
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    chart, group = Mermaid(), ""
+    decode = {"#gt;": ">", "#lt;": "<", "#quot;": '"'}
+    for line in lines[1:]:
+        if match := re.fullmatch(r'  subgraph group_\d+\["(.+)"\]', line):
+            group = match[1]
+            chart.groups[group] = []
+        elif match := re.fullmatch(r'    (\w+)(?:\(\[|\{\{|\[|\()"(.+)"(?:\]\)|\}\}|\]|\))', line):
+            chart.nodes[match[1]] = match[2]
+            chart.groups[group].append(match[2])
+        elif match := re.fullmatch(r'  (\w+) (-->|-\.->|==>)(?:\|"(.+)"\|)? (\w+)', line):
+            label = re.sub("#(gt|lt|quot);", lambda m: decode[m[0]], match[3] or "")
+            chart.edges.append((chart.nodes[match[1]], match[2], label, chart.nodes[match[4]]))
+        elif match := re.fullmatch(r"  linkStyle ([\d,]+) (.+)", line):
+            chart.styles.update({int(i): match[2] for i in match[1].split(",")})
+        else:
+            assert re.fullmatch(r"  (end|%%.*|classDef \w+ .+|class [\w,]+ \w+)", line), line
+    return chart
+
+
+def graph(*args: str, cwd: Path = ROOT) -> str:
+    result = advisor("graph", *args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_full_map_draws_every_rule_signal_measure_and_what_they_read(ruleset: RuleSet) -> None:
+    chart = read_mermaid(graph())
+    labels = set(chart.nodes.values())
+    read = set().union(*(rule.indicators for rule in ruleset.rules.values()))
+    assert labels == {*ruleset.rules, *ruleset.measures, *ruleset.signals, *read}
+    # measures by area, rules by file
+    assert set(chart.groups["measures: border-security"]) == {
+        m for m, spec in ruleset.measures.items() if spec.area.value == "border-security"
+    }
+    assert len(chart.groups["rules: borders.yaml"]) == 8
+    # every recommendation, with its priority
+    recommended = {
+        (rule.id, action.priority.value, action.measure)
+        for rule in ruleset.rules.values()
+        for action in rule.spec.recommend
+    }
+    assert {e for e in chart.edge_labels("-->") if e[2] in ruleset.measures} == recommended
+
+
+def test_withholding_and_safeguards_are_drawn_apart(ruleset: RuleSet) -> None:
+    chart = read_mermaid(graph())
+    withholds = [i for i, e in enumerate(chart.edges) if e[1] == "-.->"]
+    assert [chart.edges[i][::3] for i in withholds] == [WITHHELD]
+    assert all("stroke:#d00000" in chart.styles[i] for i in withholds)
+    safeguards = {(a, b) for a, arrow, _, b in chart.edges if arrow == "==>"}
+    assert safeguards == {
+        (rule.id, action.measure)
+        for rule in ruleset.rules.values()
+        for action in rule.spec.safeguard
+    }
+    orange = {i for i, e in enumerate(chart.edges) if e[1] == "==>"}
+    assert {i for i, style in chart.styles.items() if "#e69500" in style} == orange
+
+
+def test_edges_from_indicators_carry_their_thresholds() -> None:
+    edges = read_mermaid(graph()).edge_labels("-->")
+    assert ("goci.human_smuggling", ">= 9", "fragmented-smuggling-hub") in edges
+    assert ("fsi.c1_security_apparatus", "between 5 and 8", "stable-counterpart-training") in edges
+    assert ("migration.departures_to_italy", "change >= 25%", "trafficking-spike") in edges
+    assert ("local.border_control_capacity", "== weak", "weak-border-control") in edges
+    assert ("governance-fragmentation", "", "stable-counterpart-training") in edges
+
+
+def test_focus_on_a_measure_keeps_only_what_feeds_it() -> None:
+    chart = read_mermaid(graph("--measure", WITHHELD[1]))
+    assert chart.members("rules") == {
+        "surveillance-technology-for-crime-and-terror",
+        "surveillance-technology-rights-safeguard",
+        "surveillance-technology-withheld-fragmented",
+    }
+    assert chart.members("measures") == {WITHHELD[1]}
+    assert set(chart.groups["signals"]) == {
+        "active-terrorist-threat",
+        "governance-fragmentation",
+        "human-rights-risk",
+        "organised-crime-entrenched",
+    }
+    assert "goci.human_smuggling" not in chart.nodes.values()
+
+
+def test_focus_on_a_rule_keeps_its_measures_but_not_their_other_rules() -> None:
+    chart = read_mermaid(graph("--rule", "departure-surge-response"))
+    assert set(chart.nodes.values()) == {
+        "migration.departures_to_italy",
+        "trafficking-spike",
+        "departure-surge-response",
+        "joint-border-training",
+        "community-awareness-campaigns",
+        "regional-task-forces",
+    }
+    assert ("departure-surge-response", "-->", "critical", "joint-border-training") in chart.edges
+
+
+def test_negated_thresholds_say_so(write_rules: WriteRules) -> None:
+    text = catalogue().replace(
+        "when: local.rival_governments or wgi.rule_of_law <= -1.5",
+        "when: local.rival_governments or not wgi.rule_of_law > -1.5",
+    )
+    root = write_rules(**{"rules.yaml": text})
+    edges = read_mermaid(graph("--rules", "rules", cwd=root.parent)).edge_labels("-->")
+    assert ("wgi.rule_of_law", "not > -1.5", "fragmented") in edges
+
+
+def test_dot_output(ruleset: RuleSet) -> None:
+    text = graph("--format", "dot")
+    assert text.startswith("digraph rule_map {\n  rankdir=LR;")
+    for rule_id in ruleset.rules:
+        assert f'"rule:{rule_id}" [label="{rule_id}"' in text
+    withhold = f'"rule:{WITHHELD[0]}" -> "measure:{WITHHELD[1]}" [label="withholds", style=dashed'
+    assert withhold in text
+    assert text.count("subgraph cluster_") == len(read_mermaid(graph()).groups)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+def test_svg_through_graphviz(tmp_path: Path, ruleset: RuleSet) -> None:
+    out = tmp_path / "map.svg"
+    graph("--format", "svg", "--output", str(out))
+    svg = ElementTree.parse(out).getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {text.text for text in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert texts >= {*ruleset.rules, *ruleset.measures, *ruleset.signals, "withholds"}
+
+
+def test_svg_without_graphviz_says_how_to_get_it() -> None:
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "graph", "--format", "svg"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "apt-get install graphviz" in result.stderr
+    assert "brew install graphviz" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_focus_and_broken_rules(write_rules: WriteRules) -> None:
+    unknown = advisor("graph", "--measure", "joint-border-trainin", "--rule", "nothing-like-it")
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines() == [
+        'unknown measure "joint-border-trainin" (did you mean "joint-border-training"?)',
+        'unknown rule "nothing-like-it"',
+    ]
+    root = write_rules(**{"rules.yaml": "rules: [\n"})
+    broken = advisor("graph", "--rules", "rules", cwd=root.parent)
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("rules/rules.yaml:2:1: YAML syntax error")
