@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .check import add_check_parser, run_check
 from .checks import check_ruleset
+from .diff import add_diff_parser, run_diff
 from .errors import EngineError, ProfileError, RuleSetError
 from .evaluate import Advisor
 from .graph import add_graph_parser, run_graph
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     add_check_parser(commands)
     add_schema_parser(commands)
     add_graph_parser(commands)
+    add_diff_parser(commands)
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (settings: ADVISOR_* variables, see README)"
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_schema(args)
     if args.command == "graph":
         return run_graph(args)
+    if args.command == "diff":
+        return run_diff(args)
     if args.command == "serve":
         from api.serve import serve_command  # the service's dependencies load only here
 
