@@ -16,6 +16,7 @@ flush unless `synchronous_commit` is off, which each connection turns back on.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,8 +106,7 @@ class DecisionLog:
         """Whether the database is at the newest migration."""
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_heads()
-        head = ScriptDirectory.from_config(_alembic_config(None)).get_heads()
-        return set(current) == set(head)
+        return set(current) == set(_heads())
 
     def record(self, entries: Sequence[LoggedDecision]) -> None:
         """Store decisions in one transaction; returns once it is committed."""
@@ -142,11 +142,6 @@ class DecisionLog:
         with self.engine.connect() as connection:
             return set(connection.execute(select(decisions.c.id)).scalars())
 
-    def ping(self) -> None:
-        """Raise if the database cannot be reached."""
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-
 
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
@@ -181,6 +176,11 @@ def _postgres_durable(dbapi_connection: Any, _record: Any) -> None:
     finally:
         cursor.close()
     dbapi_connection.commit()
+
+
+@functools.cache
+def _heads() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(_alembic_config(None)).get_heads())
 
 
 def _alembic_config(connection: Connection | None) -> Config:

@@ -75,7 +75,29 @@ class ErrorDetail(BaseModel):
 class ErrorBody(BaseModel):
     """What every error response carries."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "status": 422,
+                        "code": "invalid-profile",
+                        "message": "the profile does not fit the indicator catalogue",
+                        "problems": [
+                            {
+                                "path": "indicators.wgi.rule_of_lw",
+                                "location": None,
+                                "message": "unknown indicator",
+                                "code": "unknown-indicator",
+                                "suggestion": 'did you mean "wgi.rule_of_law"?',
+                            }
+                        ],
+                    }
+                }
+            ]
+        },
+    )
 
     error: ErrorDetail
 

@@ -22,12 +22,12 @@ def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    summary="The process can answer: a rule set is loaded and the decision log is reachable",
+    summary="The process can answer: a rule set is loaded and the decision log is usable",
     responses=errors(e503="Not ready; the problems say why."),
 )
 def readyz(services: ServicesDep) -> Readiness:
     try:
-        services.log.ping()
+        current = services.log.schema_is_current()
     except SQLAlchemyError as exc:
         raise ApiError(
             503,
@@ -35,6 +35,13 @@ def readyz(services: ServicesDep) -> Readiness:
             "the decision log is unreachable",
             [ProblemOut(message=str(exc).splitlines()[0], code="database")],
         ) from exc
+    if not current:
+        raise ApiError(
+            503,
+            "not-ready",
+            "the decision log's schema is not at the newest migration",
+            [ProblemOut(message="run the migrations (ADVISOR_MIGRATE=true)", code="schema")],
+        )
     return Readiness(status="ready", ruleset=services.holder.current.content_hash)
 
 

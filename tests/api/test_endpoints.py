@@ -381,6 +381,15 @@ def test_unreachable_database_is_503_never_a_decision(settings: Settings) -> Non
         )
 
 
+def test_unmigrated_database_is_not_ready(settings: Settings) -> None:
+    with TestClient(create_app(settings.model_copy(update={"migrate": False}))) as client:
+        detail = error_of(client.get("/readyz"), 503, "not-ready")
+        assert "migration" in detail["message"]
+        error_of(
+            client.post("/v1/recommendations", json=LIBYA_2024), 503, "decision-log-unavailable"
+        )
+
+
 def test_metrics_count_requests_evaluations_and_reloads(client: TestClient) -> None:
     client.post("/v1/recommendations", json=LIBYA_2024)
     client.post("/v1/recommendations", json={"country": "X", "indicators": {"nope.x": 1}})
