@@ -298,22 +298,24 @@ def compare(base: Advisor, head: Advisor, profiles: list[Path]) -> list[ProfileI
                 outcomes.append(advisor.evaluate(advisor.observe(read_profile(path), path.name)))
             except ProfileError as exc:
                 outcomes.append(exc)
-        was, now = outcomes
-        if isinstance(was, ProfileError) and isinstance(now, ProfileError):
+        decisions = [o for o in outcomes if isinstance(o, Decision)]
+        refusals = [
+            (side, o)
+            for side, o in zip(("before", "after"), outcomes, strict=True)
+            if isinstance(o, ProfileError)
+        ]
+        if not decisions:
             raise DiffInputError(
                 f"{display_path(path)}: refused by both rule sets:\n"
-                + "\n".join(f"  {p}" for p in now.problems)
+                + "\n".join(f"  {p}" for p in refusals[-1][1].problems)
             )
-        title = next(_title(o) for o in outcomes if isinstance(o, Decision))
-        impact = ProfileImpact(path.name, title)
-        if isinstance(was, ProfileError) or isinstance(now, ProfileError):
-            error = was if isinstance(was, ProfileError) else now
-            side = "before" if error is was else "after"
-            impact.refused = f"refused by the rule set {side} the change: " + "; ".join(
-                str(p)
-                for p in error.problems  # type: ignore[union-attr]
-            )
+        impact = ProfileImpact(path.name, _title(decisions[0]))
+        if refusals:
+            side, error = refusals[0]
+            problems = "; ".join(str(p) for p in error.problems)
+            impact.refused = f"refused by the rule set {side} the change: {problems}"
         else:
+            was, now = decisions
             impact.changes, impact.rules_only = _compare_decisions(
                 _Run(base.ruleset, was), _Run(head.ruleset, now)
             )
