@@ -112,19 +112,22 @@ def serve(settings: Settings) -> int:
             log_config=log_config,
             timeout_graceful_shutdown=10,
         )
-        logger.info(
-            "serving %s (%s) with %d worker(s); decision log %s",
-            settings.rules_dir,
-            content_hash,
-            settings.workers,
-            log.url.render_as_string(hide_password=True),
-        )
         listener = config.bind_socket()
         # uvicorn makes this socket with proto 0, so asyncio does not set TCP_NODELAY on the
         # connections it accepts; Nagle then holds each response body back for the client's
         # delayed ACK (40 ms on Linux) on every keep-alive request. Accepted sockets inherit it.
         if listener.family in (socket.AF_INET, socket.AF_INET6):
             listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        host, port = listener.getsockname()[:2]
+        logger.info(
+            "serving %s (%s) on http://%s:%d with %d worker(s); decision log %s",
+            settings.rules_dir,
+            content_hash,
+            host,
+            port,
+            settings.workers,
+            log.url.render_as_string(hide_password=True),
+        )
         supervisor = Multiprocess(config, sockets=[listener])
         supervisor.run()
         if any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes):
