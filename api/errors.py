@@ -124,13 +124,9 @@ class ApiError(Exception):
 def problem_out(problem: Problem | ProfileProblem, prefix: str = "") -> ProblemOut:
     """A core problem in wire form; `prefix` places a profile's paths inside a larger body."""
     if isinstance(problem, ProfileProblem):
-        path = (
-            problem.path
-            if not prefix
-            else prefix
-            if problem.path == "$"
-            else (f"{prefix}.{problem.path}")
-        )
+        path = problem.path
+        if prefix:
+            path = prefix if path == "$" else f"{prefix}.{path}"
         return ProblemOut(
             path=path, message=problem.message, code=problem.code, suggestion=problem.suggestion
         )
