@@ -341,7 +341,13 @@ class _AlphaNetwork:
     whose test matches (events.c handleAlpha). `bound()` is the most entries
     that stack can hold for any fact: every test is assumed to match, except
     that equality tests of one attribute against different constants exclude
-    each other. Edits can be rolled back, so packing can try a rule and undo.
+    each other. The last addition can be rolled back, so packing can try a rule
+    and undo it.
+
+    Adding a pattern only changes the nodes on its own path from the root (a
+    test node has one parent; forward nodes are new with each pattern), so the
+    bound is kept up to date incrementally: per node, the deepest the stack
+    gets while its subtree is walked, recomputed along that path only.
     """
 
     def __init__(self) -> None:
@@ -349,11 +355,15 @@ class _AlphaNetwork:
         self.forwards: list[list[int]] = [[]]
         self.betas: list[int] = [0]
         self._log: list[tuple[str, int, Any]] = []
+        self._deepest: dict[int, int] = {}
+        self._touched: set[int] = set()
+        self._saved: dict[int, int] = {}
 
     def mark(self) -> int:
         return len(self._log)
 
     def rollback(self, mark: int) -> None:
+        """Undo the last `add` (made after `mark`)."""
         while len(self._log) > mark:
             kind, node, detail = self._log.pop()
             if kind == "test":
@@ -366,10 +376,16 @@ class _AlphaNetwork:
                 self.tests.pop()
                 self.forwards.pop()
                 self.betas.pop()
+        for node in [n for n in self._deepest if n >= len(self.tests) or n in self._touched]:
+            del self._deepest[node]
+        self._deepest.update(self._saved)
+        self._saved = {}
 
     def add(self, pattern: Json) -> int:
         """Add a rule's pattern; the number of rules whose pattern ends where it ends."""
+        self._touched = {0}
         end = self._add(pattern, 0)
+        self._saved = {n: self._deepest.pop(n) for n in self._touched if n in self._deepest}
         self.betas[end] += 1
         self._log.append(("beta", end, None))
         return self.betas[end]
@@ -382,6 +398,12 @@ class _AlphaNetwork:
         return len(self.tests) - 1
 
     def _add(self, pattern: Json, parent: int) -> int:
+        end = self._add_below(pattern, parent)
+        self._touched.add(end)
+        return end
+
+    def _add_below(self, pattern: Json, parent: int) -> int:
+        self._touched.add(parent)
         if "$and" in pattern:
             for item in pattern["$and"]:
                 parent = self._add(item, parent)
@@ -407,7 +429,7 @@ class _AlphaNetwork:
         return len(exclusive) + sum(op != "$eq" for _, op, _ in tests) + len(self.forwards[node])
 
     def bound(self) -> int:
-        deepest: dict[int, int] = {}
+        deepest = self._deepest
 
         def down(node: int) -> int:
             # entries on the stack while `node`'s subtree is walked
@@ -528,12 +550,18 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
     items = [[("rule", rule_id), *needs[("rule", rule_id)]] for rule_id in ruleset.rules]
     items += [needs[("signal", sid)] for sid in ruleset.signals]  # signals no rule reads
     batches: list[list[tuple[str, str]]] = [[]]
+    members: set[tuple[str, str]] = set()
+    size = 0
     for item in items:
-        merged = _union(batches[-1], item)
-        if _count(compiled, merged) > MAX_RULES_PER_RULESET and batches[-1]:
+        new = [key for key in dict.fromkeys(item) if key not in members]
+        grown = size + sum(len(compiled[key]) for key in new)
+        if grown > MAX_RULES_PER_RULESET and batches[-1]:
             batches.append([])
-            merged = _union([], item)
-        batches[-1] = merged
+            members, new = set(), list(dict.fromkeys(item))
+            grown = sum(len(compiled[key]) for key in new)
+        batches[-1] += new
+        members.update(new)
+        size = grown
     built: list[CompiledRuleset] = []
     for batch in batches:
         try:
@@ -668,12 +696,6 @@ def _signal_needs(
 def _union(left: list[tuple[str, str]], right: list[tuple[str, str]]) -> list[tuple[str, str]]:
     seen = set(left)
     return left + [key for key in right if key not in seen and not seen.add(key)]  # type: ignore[func-returns-value]
-
-
-def _count(
-    compiled: Mapping[tuple[str, str], list[_DurableRule]], keys: list[tuple[str, str]]
-) -> int:
-    return sum(len(compiled[key]) for key in keys)
 
 
 def _attributes(node: Json) -> set[str]:
