@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .checks import did_you_mean, load_ruleset
 from .errors import RuleSetError
-from .expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef
+from .expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef, signal_refs
 from .ruleset import RuleSet
 
 __all__ = [
@@ -118,18 +118,8 @@ def _reads(condition: Condition, target: str) -> list[Edge]:
     edges = [
         Edge(key, target, READS, "; ".join(filter(None, found))) for key, found in labels.items()
     ]
-    signals = sorted({f"signal:{ref.signal}" for ref in _signal_refs(condition)})
+    signals = sorted({f"signal:{ref.signal}" for ref in signal_refs(condition)})
     return edges + [Edge(key, target, READS) for key in signals]
-
-
-def _signal_refs(condition: Condition) -> Iterable[SignalRef]:
-    if isinstance(condition, AllOf | AnyOf):
-        for item in condition.items:
-            yield from _signal_refs(item)
-    elif isinstance(condition, Not):
-        yield from _signal_refs(condition.item)
-    elif isinstance(condition, SignalRef):
-        yield condition
 
 
 def build_map(ruleset: RuleSet) -> RuleMap:
