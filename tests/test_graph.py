@@ -175,21 +175,35 @@ def test_svg_through_graphviz(tmp_path: Path, ruleset: RuleSet) -> None:
     assert texts >= {*ruleset.rules, *ruleset.measures, *ruleset.signals, "withholds"}
 
 
-def test_svg_without_graphviz_says_how_to_get_it() -> None:
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
-    result = subprocess.run(
+def graph_with_path(*directories: Path) -> subprocess.CompletedProcess[str]:
+    """`advisor graph --format svg` with only these directories on PATH."""
+    path = os.pathsep.join(str(d) for d in (*directories, Path(sys.executable).parent))
+    return subprocess.run(
         [sys.executable, "-m", "advisor.cli", "graph", "--format", "svg"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "PATH": path},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_svg_without_graphviz_says_how_to_get_it() -> None:
+    result = graph_with_path()
     assert result.returncode == 2
     assert "apt-get install graphviz" in result.stderr
     assert "brew install graphviz" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_failing_graphviz_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    result = graph_with_path(tmp_path)
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == "dot failed: syntax error in line 1\n"
 
 
 def test_unknown_focus_and_broken_rules(write_rules: WriteRules) -> None:

@@ -8,7 +8,8 @@ rule's edge to a measure is labelled with the priority it recommends, or is
 drawn dashed red when it withholds the measure and thick orange when it
 attaches a safeguard.
 
-Mermaid and DOT are text and need nothing installed; SVG runs Graphviz's `dot`.
+Mermaid and DOT are text and need nothing installed; SVG runs Graphviz's `dot`
+(exit 2 with how to install it when it is missing, 3 when it fails).
 """
 
 from __future__ import annotations
@@ -382,7 +383,11 @@ def run_graph(args: argparse.Namespace) -> int:
         text = to_dot(graph)
     else:
         assert dot_program is not None
-        text = to_svg(to_dot(graph), dot_program)
+        try:
+            text = to_svg(to_dot(graph), dot_program)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            print(exc, file=sys.stderr)
+            return 3
     if args.output is None:
         sys.stdout.write(text)
     else:
