@@ -36,15 +36,15 @@ class Recommender:
     log: DecisionLog
     metrics: Metrics
 
-    def one(self, document: Any) -> str:
+    def one(self, document: Any, *, sensitivity: bool = False) -> str:
         """The JSON answer for one profile: the decision with its `decision_id` first."""
-        (entry,) = self._decide([document], batch=False)
+        (entry,) = self._decide([document], batch=False, sensitivity=sensitivity)
         return _with_id(entry)
 
-    def batch(self, document: Any, max_batch: int) -> str:
+    def batch(self, document: Any, max_batch: int, *, sensitivity: bool = False) -> str:
         """The JSON answer for `{"profiles": [...]}`: every profile decided, or none."""
         profiles = _profiles(document, max_batch)
-        entries = self._decide(profiles, batch=True)
+        entries = self._decide(profiles, batch=True, sensitivity=sensitivity)
         return (
             '{"ruleset":'
             + json.dumps(self.serving.content_hash)
@@ -53,7 +53,9 @@ class Recommender:
             + "]}"
         )
 
-    def _decide(self, documents: Sequence[Any], *, batch: bool) -> list[LoggedDecision]:
+    def _decide(
+        self, documents: Sequence[Any], *, batch: bool, sensitivity: bool = False
+    ) -> list[LoggedDecision]:
         advisor = self.serving.advisor
         checked: list[tuple[SituationProfile, Observations]] = []
         problems: list[ProblemOut] = []
@@ -78,7 +80,7 @@ class Recommender:
         for profile, observations in checked:
             started = time.perf_counter()
             try:
-                decisions.append((profile, advisor.evaluate(observations)))
+                decisions.append((profile, advisor.evaluate(observations, sensitivity=sensitivity)))
             except EngineError:
                 self.metrics.evaluations.labels(outcome="failed").inc()
                 raise

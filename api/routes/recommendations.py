@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..body import Format, parse_body, read_body
@@ -14,6 +16,14 @@ from ._responses import BODY_ERRORS
 
 router = APIRouter(prefix="/v1", tags=["recommendations"])
 
+Sensitivity = Annotated[
+    bool,
+    Query(
+        description="Also list, per recommendation, the single-indicator changes that would "
+        "remove it or raise its priority (the `sensitivity` section; slower)."
+    ),
+]
+
 
 @router.post(
     "/recommendations",
@@ -22,13 +32,15 @@ router = APIRouter(prefix="/v1", tags=["recommendations"])
     responses=BODY_ERRORS,
     openapi_extra=profile_body(PROFILE_REF),
 )
-async def recommend(request: Request, services: ServicesDep, serving: Serving) -> Response:
+async def recommend(
+    request: Request, services: ServicesDep, serving: Serving, sensitivity: Sensitivity = False
+) -> Response:
     """The decision, as `advisor recommend --format json` prints it, plus its `decision_id`."""
     body, kind = await read_body(request, services.settings.max_body_bytes)
     recommender = Recommender(serving, services.log, services.metrics)
 
     def work(body: bytes, kind: Format) -> str:
-        return recommender.one(parse_body(body, kind))
+        return recommender.one(parse_body(body, kind), sensitivity=sensitivity)
 
     return Response(await run_in_threadpool(work, body, kind), media_type="application/json")
 
@@ -40,7 +52,9 @@ async def recommend(request: Request, services: ServicesDep, serving: Serving) -
     responses=BODY_ERRORS,
     openapi_extra=profile_body(BATCH_REF),
 )
-async def recommend_batch(request: Request, services: ServicesDep, serving: Serving) -> Response:
+async def recommend_batch(
+    request: Request, services: ServicesDep, serving: Serving, sensitivity: Sensitivity = False
+) -> Response:
     """Up to ADVISOR_MAX_BATCH profiles, all decided with one rule set, or, if any is
     refused, none: the 422 lists every problem as `profiles[i].path`."""
     body, kind = await read_body(request, services.settings.max_body_bytes)
@@ -48,6 +62,6 @@ async def recommend_batch(request: Request, services: ServicesDep, serving: Serv
     limit = services.settings.max_batch
 
     def work(body: bytes, kind: Format) -> str:
-        return recommender.batch(parse_body(body, kind), limit)
+        return recommender.batch(parse_body(body, kind), limit, sensitivity=sensitivity)
 
     return Response(await run_in_threadpool(work, body, kind), media_type="application/json")

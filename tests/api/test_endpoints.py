@@ -62,6 +62,24 @@ def test_decision_is_what_the_cli_prints_plus_its_id(
     assert len(decision_id) == 36
 
 
+def test_sensitivity_on_request_matches_the_library(client: TestClient, rules_dir: Path) -> None:
+    plain = client.post("/v1/recommendations", json=LIBYA_2024)
+    assert plain.json()["sensitivity"] is None
+    asked = client.post("/v1/recommendations?sensitivity=true", json=LIBYA_2024)
+    assert asked.status_code == 200, asked.text
+    advisor = Advisor.from_directory(rules_dir)
+    try:
+        expected = advisor.evaluate(LIBYA_2024, sensitivity=True).model_dump(mode="json")
+    finally:
+        advisor.close()
+    assert asked.json()["sensitivity"] == expected["sensitivity"]
+    assert asked.json()["sensitivity"]  # one entry per recommendation
+    batch = client.post(
+        "/v1/recommendations/batch?sensitivity=true", json={"profiles": [LIBYA_2024]}
+    )
+    assert batch.json()["decisions"][0]["sensitivity"] == expected["sensitivity"]
+
+
 def test_decision_is_recorded_and_read_back(client: TestClient) -> None:
     answer = client.post("/v1/recommendations", json=LIBYA_2024).json()
     record = client.get(f"/v1/decisions/{answer['decision_id']}")
