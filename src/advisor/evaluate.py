@@ -11,6 +11,7 @@ from ._durable import Firing, NativeEngine
 from .checks import load_ruleset
 from .compiler import EnginePlan, compile_plan
 from .decision import (
+    ConditionResult,
     DataGap,
     Decision,
     Reason,
@@ -100,6 +101,7 @@ class _Assembly:
         self.signals = self._signal_states()
         self._reasons: dict[tuple[str, Priority | None], Reason] = {}
         self._texts: dict[str, str] = {}
+        self._condition_results: dict[str, list[ConditionResult]] = {}
 
     def _signal_states(self) -> dict[str, bool | None]:
         states: dict[str, bool | None] = {}
@@ -124,9 +126,17 @@ class _Assembly:
                 priority=priority,
                 because=self._because(rule),
                 source=rule.spec.source,
-                conditions=condition_results(rule.leaves, self.values, self.signals),
+                conditions=self._conditions(rule),
             )
         return self._reasons[key]
+
+    def _conditions(self, rule: Rule) -> list[ConditionResult]:
+        # The same for every measure and priority the rule acts on.
+        if rule.id not in self._condition_results:
+            self._condition_results[rule.id] = condition_results(
+                rule.leaves, self.values, self.signals
+            )
+        return self._condition_results[rule.id]
 
     def _because(self, rule: Rule) -> str:
         if rule.id not in self._texts:
