@@ -3,7 +3,7 @@
 The supervisor is uvicorn's own (`uvicorn.supervisors.Multiprocess`, 0.54): it
 binds the listening socket once, spawns the workers with it, checks each every
 half second and replaces one that has died, say killed by a crash in the
-engine's C core (see DURABLE_RULES.md). Threads would not help: the C core
+engine's C core (see docs/durable-rules.md). Threads would not help: the C core
 holds the GIL throughout an evaluation.
 
 Before any worker starts, the supervisor

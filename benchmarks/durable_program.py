@@ -1,6 +1,6 @@
 """The workload as a plain durable_rules program: `durable.lang`, one Python action per rule.
 
-Written the way a careful user following DURABLE_RULES.md would: a `Host`
+Written the way a careful user following docs/durable-rules.md would: a `Host`
 whose background timers are off, every pattern starting with a discriminator
 (`m.t == "p"`), per profile `assert_fact` then `delete_state` with a sid from
 a small pool whose hashes are distinct.

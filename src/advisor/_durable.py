@@ -6,7 +6,7 @@ run actions in the background; no JSON round trip of the session state per
 fired action; no closure objects. What the advisor needs from each firing is
 the rule's name, read from the start of the message.
 
-Safety rules kept here (DURABLE_RULES.md explains each):
+Safety rules kept here (docs/durable-rules.md explains each):
 
 * One process-wide lock around every native call sequence. The C core never
   releases the GIL and has no lock of its own, so this costs no throughput

@@ -23,7 +23,7 @@ How the rule language maps onto the engine
   any of its terms fires.
 
 Limits of the C core that this module keeps every ruleset inside (see
-DURABLE_RULES.md and `_AlphaNetwork`): the alpha stack of 64 entries per fact
+docs/durable-rules.md and `_AlphaNetwork`): the alpha stack of 64 entries per fact
 (`STACK_BUDGET`, a bound computed on a model of the network the core builds,
 not guessed), 32 expressions per pattern, 255 properties per fact, 16
 patterns per rule, 256 rules per alpha node, 4,096 actions per ruleset. A rule
