@@ -23,6 +23,12 @@ def advisor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_version() -> None:
+    result = advisor("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("advisor ")
+
+
 def test_recommend_bundled_example_as_table() -> None:
     result = advisor("recommend", "examples/profiles/libya-2024.yaml")
     assert result.returncode == 0, result.stderr

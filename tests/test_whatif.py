@@ -72,6 +72,13 @@ def test_a_bad_setting_is_refused_by_name(setting: str, message: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_unsetting_an_indicator_the_profile_lacks_is_refused() -> None:
+    result = recommend(str(PROFILES / "tunisia-2024.yaml"), "--unset", "gti.scor")
+    assert result.returncode == 2
+    expected = "--unset gti.scor: the profile does not give this indicator"
+    assert f'{expected} (did you mean "gti.score"?)' in result.stderr
+
+
 def test_sensitivity_names_the_nearest_threshold(advisor: Advisor) -> None:
     decision = advisor.evaluate(read_profile(PROFILES / "tunisia-2024.yaml"), sensitivity=True)
     assert decision.sensitivity is not None

@@ -1,4 +1,4 @@
-"""The `advisor` command: recommend, validate.
+"""The `advisor` command: recommend, validate, check, serve, schema, graph, diff.
 
 Exit codes: 0 success, 1 the rule files have problems, 2 the profile or the
 command line is wrong, 3 an internal engine error (a bug to report).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from .check import add_check_parser, run_check
@@ -27,11 +28,19 @@ __all__ = ["main"]
 EXIT_RULES, EXIT_INPUT, EXIT_ENGINE = 1, 2, 3
 
 
+def _version() -> str:
+    try:
+        return metadata.version("cooperation-advisor")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="advisor",
         description="Recommend security-cooperation measures for a situation profile.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     recommend = commands.add_parser(

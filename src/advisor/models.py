@@ -11,7 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -216,6 +223,9 @@ class RuleSpec(_Spec):
 
 IndicatorValue = bool | int | float | str | dict[str, float | int]
 
+#: a year (2024), quarter (2024-Q1), half (2024-H1) or month (2024-05)
+PERIOD_PATTERN = r"^\d{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
+
 
 class SituationProfile(BaseModel):
     """A country's situation as observed: indicator values, with where they came from."""
@@ -224,7 +234,9 @@ class SituationProfile(BaseModel):
 
     country: str = Field(min_length=1, max_length=120, description="The country observed.")
     period: str | None = Field(
-        default=None, max_length=40, description='The period the profile describes, e.g. "2024".'
+        default=None,
+        pattern=PERIOD_PATTERN,
+        description='The period the profile describes: "2024", "2024-Q1", "2024-H1" or "2024-05".',
     )
     indicators: dict[str, IndicatorValue] = Field(
         default_factory=dict,
@@ -235,3 +247,9 @@ class SituationProfile(BaseModel):
         default_factory=dict, description="Where each indicator's value comes from."
     )
     notes: str = Field(default="", description="Anything a reader should know about the data.")
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: Any) -> Any:
+        # `period: 2024` in YAML is a number; it means the year.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value

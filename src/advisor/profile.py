@@ -25,7 +25,7 @@ from .checks import did_you_mean
 from .errors import ProfileError, ProfileProblem
 from .expressions import Value, normalise_number
 from .loader import parse_yaml
-from .models import IndicatorSpec, IndicatorType, SituationProfile
+from .models import PERIOD_PATTERN, IndicatorSpec, IndicatorType, SituationProfile
 from .ruleset import RuleSet
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
     "read_profile",
 ]
 
-PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$")
+PERIOD = re.compile(PERIOD_PATTERN)
 _MAX_PROFILE_BYTES = 1_000_000
 
 Series = Mapping[str, float | int]
@@ -91,6 +91,18 @@ def _refuse_constant(name: str) -> Any:
 
 def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
     """Validate the shape of a profile (not yet its indicators)."""
+    if not isinstance(data, Mapping | SituationProfile):
+        raise ProfileError(
+            [
+                ProfileProblem(
+                    "$",
+                    "a profile is a mapping of country, period, indicators and sources",
+                    "not-a-mapping",
+                    'for example {"country": "Libya", "indicators": {"gti.score": 4.73}}',
+                )
+            ],
+            source,
+        )
     try:
         return SituationProfile.model_validate(data)
     except ValidationError as exc:
@@ -105,6 +117,15 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
                         "unknown field",
                         "unknown-field",
                         did_you_mean(str(error["loc"][-1]), fields),
+                    )
+                )
+            elif path == "period":
+                problems.append(
+                    ProfileProblem(
+                        path,
+                        "not a period",
+                        "bad-period",
+                        'a year, quarter, half or month: "2024", "2024-Q1", "2024-H1", "2024-05"',
                     )
                 )
             else:

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from .checks import did_you_mean
 from .errors import ProfileError, ProfileProblem
 from .models import SituationProfile
 from .profile import parse_profile
@@ -45,7 +46,15 @@ def apply_changes(
                 ProfileProblem(f"--set {setting}", "the value is not readable", "bad-setting", None)
             )
     for name in removals:
-        indicators.pop(name.strip(), None)
+        if indicators.pop(name.strip(), None) is None:
+            problems.append(
+                ProfileProblem(
+                    f"--unset {name}",
+                    "the profile does not give this indicator",
+                    "not-in-profile",
+                    did_you_mean(name.strip(), list(indicators)),
+                )
+            )
     if problems:
         raise ProfileError(problems, "the command line")
     changed = profile.model_dump()
