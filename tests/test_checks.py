@@ -210,3 +210,38 @@ def test_engine_limits_are_rule_errors(write_rules: WriteRules) -> None:
     (problem,) = caught.value.problems
     assert str(problem.location) == "rules/r.yaml:2:5"
     assert problem.code == "too-complex"
+
+
+def test_a_field_indented_into_the_text_above_is_pointed_out(write_rules: WriteRules) -> None:
+    root = write_rules(
+        **{
+            "c.yaml": CATALOGUE,
+            "r.yaml": """
+            rules:
+              - id: r1
+                title: R
+                description: >-
+                  A long description.
+                  when: goci.human_smuggling >= 8
+                recommend: [{measure: joint-border-training, priority: high}]
+                because: x
+                source: s
+            """,
+        }
+    )
+    assert problems_of(root) == [
+        'rules/r.yaml:2:5: missing field "when" (the text of "description" contains "when:": '
+        "is that line indented too far, so that it became part of the text above it?)"
+    ]
+
+
+def test_a_key_out_of_line_gets_an_indentation_hint(write_rules: WriteRules) -> None:
+    root = write_rules(
+        **{
+            "c.yaml": CATALOGUE,
+            "r.yaml": "rules:\n  - id: r1\n   title: R\n",
+        }
+    )
+    (problem,) = problems_of(root)
+    assert problem.startswith("rules/r.yaml:3:4: YAML syntax error: ")
+    assert "(check the indentation of this line against the lines above" in problem

@@ -504,6 +504,18 @@ class _Collector:
                 )
 
 
+def _swallowed(entry: Any, field: str) -> str | None:
+    """A hint when a missing field sits inside the text of another (indented too far)."""
+    if isinstance(entry, dict):
+        for key, value in entry.items():
+            if isinstance(value, str) and re.search(rf"(^|\s){re.escape(field)}:\s", value):
+                return (
+                    f'the text of "{key}" contains "{field}:": is that line indented too far, '
+                    "so that it became part of the text above it?"
+                )
+    return None
+
+
 def _shape_problem(
     doc: SourceDocument, path: JsonPath, model: type[BaseModel], error: Any
 ) -> Problem:
@@ -520,7 +532,12 @@ def _shape_problem(
             did_you_mean(str(loc[-1]), fields) or "fields are " + ", ".join(fields),
         )
     if kind == "missing":
-        return Problem(doc.locate((*path, *loc)), f'missing field "{field_name}"', "missing-field")
+        return Problem(
+            doc.locate((*path, *loc)),
+            f'missing field "{field_name}"',
+            "missing-field",
+            _swallowed(error.get("input"), str(loc[-1])),
+        )
     where = doc.locate((*path, *loc))
     message = str(error["msg"])
     if message.startswith("Value error, "):

@@ -145,6 +145,16 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
 def _syntax_hint(message: str) -> str | None:
     if "mapping values are not allowed" in message:
         return "quote a value that contains ': '"
+    if "expected '-' indicator" in message or "expected <block end>" in message:
+        return (
+            "check the indentation of this line against the lines above: the keys of one "
+            "entry line up, and each entry of a list starts with '- ' at the same column"
+        )
+    if "did not find expected key" in message:
+        return (
+            "check the indentation here and on the line above; a value that starts with "
+            "a quote must end with one"
+        )
     return None
 
 
