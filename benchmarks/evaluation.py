@@ -56,7 +56,7 @@ def main() -> None:
     for index in range(args.evaluations):
         advisor.evaluate(profiles[index % len(profiles)])
     after = rss_mb()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # ru_maxrss is in KiB
     print(
         f"memory: {before:.1f} MB before, {after:.1f} MB after {args.evaluations} evaluations "
         f"(growth {after - before:+.1f} MB); peak RSS {peak:.1f} MB"

@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         "evaluations": args.evaluations,
         "before_mb": before,
         "after_mb": after,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3,
+        # ru_maxrss is in KiB
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6,
     }
     print(json.dumps(result), flush=True)
     return 0
