@@ -33,6 +33,7 @@ __all__ = [
     "check_profile",
     "derive",
     "normalise_number",
+    "operand_values",
     "parse_profile",
     "read_profile",
 ]
@@ -174,9 +175,22 @@ def check_profile(
             )
     if problems:
         raise ProfileError(problems, source)
+    return Observations(
+        profile.country,
+        profile.period,
+        MappingProxyType(values),
+        MappingProxyType(operand_values(ruleset, values)),
+    )
+
+
+def operand_values(ruleset: RuleSet, indicators: Mapping[str, Value | Series]) -> dict[str, Value]:
+    """Every value the rules read, keyed by operand (`change(x)` derived from series `x`).
+
+    A function undefined for a series (too few periods) leaves its operand out: missing.
+    """
     derived: dict[str, Value] = {}
     for operand in ruleset.operands():
-        given = values.get(operand.indicator)
+        given = indicators.get(operand.indicator)
         if given is None:
             continue
         if operand.function is None:
@@ -185,9 +199,7 @@ def check_profile(
             result = derive(operand.function, given)  # type: ignore[arg-type]
             if result is not None:
                 derived[operand.key] = result
-    return Observations(
-        profile.country, profile.period, MappingProxyType(values), MappingProxyType(derived)
-    )
+    return derived
 
 
 def _check_value(

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from .expressions import Between, Comparison, Membership, Truth3, Value, atoms, evaluate
 from .models import IndicatorSpec, IndicatorType
-from .profile import Series, derive
+from .profile import Series, operand_values
 from .ruleset import RuleSet
 
 __all__ = ["Witness", "find_witness"]
@@ -48,17 +48,7 @@ def find_witness(
 
 
 def _rule_outcome(ruleset: RuleSet, rule_id: str, witness: Witness) -> Truth3:
-    values: dict[str, Value] = {}
-    for operand in ruleset.operands():
-        given = witness.get(operand.indicator)
-        if given is None:
-            continue
-        if operand.function is None:
-            values[operand.key] = given  # type: ignore[assignment]
-        else:
-            derived = derive(operand.function, given)  # type: ignore[arg-type]
-            if derived is not None:
-                values[operand.key] = derived
+    values = operand_values(ruleset, witness)
     signals: dict[str, Truth3] = {}
     for signal_id, signal in ruleset.signals.items():  # dependency order
         signals[signal_id] = evaluate(signal.condition, values, signals)
