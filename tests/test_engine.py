@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor import Advisor, EngineError, compiler
+from advisor import Advisor, EngineError, _durable, compiler
 from advisor.expressions import evaluate
 from advisor.profile import check_profile, parse_profile
 
+from .conftest import BASIC_RULES, LIBYA_2024
 from .synthetic import random_profile, write_synthetic_rules
 
 
@@ -132,3 +133,22 @@ def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_pat
         assert unbounded.evaluate({"country": "X", "indicators": {"x.v": 2}}).fired == ["r1", "r2"]
     finally:
         unbounded.close()
+
+
+def test_an_engine_dropped_while_the_lock_is_held_is_deleted_later(tmp_path: Path) -> None:
+    # The garbage collector can finalise an engine inside run(), in the thread that
+    # holds the engine lock: deleting it must not wait for that lock (a deadlock).
+    working = Advisor.from_directory(BASIC_RULES)
+    dropped = Advisor.from_directory(BASIC_RULES)
+    handles = set(dropped._engine._handles)
+    try:
+        with _durable._LOCK:
+            closer = threading.Thread(target=dropped.close)
+            closer.start()
+            closer.join(timeout=10)
+            assert not closer.is_alive()  # returned without the lock
+            assert handles <= set(_durable._QUEUED)
+        working.evaluate(LIBYA_2024)  # the next holder of the lock deletes them
+        assert not handles & set(_durable._QUEUED)
+    finally:
+        working.close()

@@ -11,9 +11,17 @@ Safety rules kept here (docs/durable-rules.md explains each):
 * One process-wide lock around every native call sequence. The C core never
   releases the GIL and has no lock of its own, so this costs no throughput
   and makes interleaved sessions impossible.
-* One session id, always deleted in `finally`: with the lock held there is
-  never more than one live session per ruleset (the core allows 1,024) and no
-  two sids can collide in its 32-bit hash.
+* One session id ("0") per ruleset, kept for the engine's life: each
+  evaluation retracts every fact it asserted, which leaves the session as it
+  was and costs far less than creating one (the core allocates frame pools
+  for every beta node). After any error the session is deleted and the next
+  evaluation starts a fresh one. With one sid there are never more live
+  sessions than the core allows (1,024) and no two sids can collide in its
+  32-bit hash.
+* Rulesets are deleted when their engine is closed or collected, but never by
+  waiting for the lock: the garbage collector can run a finalizer inside
+  `run()`, in the thread that holds it. Handles that cannot be deleted at once
+  are queued and deleted by the next call that holds the lock.
 * Facts carry unique ids and values the core parses the way Python compares
   them (numbers never in exponent notation; types checked in profile.py).
 * Every result code is checked; anything unexpected is an `EngineError`.
@@ -26,6 +34,7 @@ import itertools
 import json
 import threading
 import weakref
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -66,6 +75,7 @@ class NativeEngine:
         handles: list[int] = []
         try:
             with _LOCK:
+                _delete_queued()
                 for compiled in self._rulesets:
                     name = f"advisor{next(_NAMES)}"
                     handles.append(_native.create_ruleset(name, compiled.definition))
@@ -86,6 +96,7 @@ class NativeEngine:
         rules: set[str] = set()
         encoded = _encode(values)
         with _LOCK:
+            _delete_queued()
             if not self._finalizer.alive:
                 raise EngineError("the engine was closed")
             for handle, compiled in zip(self._handles, self._rulesets, strict=True):
@@ -194,8 +205,24 @@ def _signal_fact(fact_id: str, number: int, holds: bool) -> str:
     )
 
 
+#: ruleset handles whose engine went away while the lock was held (deque: atomic appends)
+_QUEUED: deque[int] = deque()
+
+
 def _delete(handles: list[int]) -> None:
-    with _LOCK:
-        while handles:
-            with contextlib.suppress(Exception):
-                _native.delete_ruleset(handles.pop())
+    """Delete rulesets now if the lock is free, else leave them to the next holder of it."""
+    while handles:
+        _QUEUED.append(handles.pop())
+    if _LOCK.acquire(blocking=False):
+        try:
+            _delete_queued()
+        finally:
+            _LOCK.release()
+
+
+def _delete_queued() -> None:
+    """Delete queued rulesets; the caller holds `_LOCK`."""
+    while _QUEUED:
+        handle = _QUEUED.popleft()
+        with contextlib.suppress(Exception):
+            _native.delete_ruleset(handle)
