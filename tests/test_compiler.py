@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from advisor.compiler import _AlphaNetwork
 
@@ -50,3 +55,47 @@ def test_exclusive_equalities_count_once() -> None:
     for value in range(10):  # ten thresholds can all hold at once
         network.add({"$and": [{"t": "g1"}, {"$gte": {"v1": value}}]})
     assert network.bound() == 11
+
+
+def test_only_the_last_addition_can_be_rolled_back() -> None:
+    network = _AlphaNetwork()
+    first = network.mark()
+    network.add({"$and": [{"t": "g1"}, {"$gte": {"v0": 1}}]})
+    network.add({"$and": [{"t": "g1"}, {"$gte": {"v0": 2}}]})
+    with pytest.raises(ValueError, match="only the last add"):
+        network.rollback(first)
+
+
+def test_many_equalities_on_one_attribute_are_spread_over_groups(tmp_path: Path) -> None:
+    # 520 rules `x.v == k` share one alpha node whose children the core keeps in a
+    # 512-slot hash set: filling it hangs the core. Compiled in a child process with
+    # a time limit, so that a regression fails instead of hanging the test run.
+    rules = "\n".join(
+        f"  - {{id: r{k}, title: R, when: x.v == {k}, because: b, source: s,"
+        f" recommend: [{{measure: m, priority: low}}]}}"
+        for k in range(520)
+    )
+    (tmp_path / "rules.yaml").write_text(
+        "indicators:\n  - {id: x.v, title: X, type: integer}\n"
+        "measures:\n  - {id: m, title: M, area: diplomacy, description: d,"
+        " outcomes: [o], horizon: short}\n"
+        f"rules:\n{rules}\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys; from advisor import Advisor\n"
+        "a = Advisor.from_directory(sys.argv[1])\n"
+        "print(len(a.plan.rulesets[0].groups), a.evaluate({'country': 'X', "
+        "'indicators': {'x.v': 7}}).fired)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    groups, fired = result.stdout.split(" ", 1)
+    assert int(groups) >= 3  # sentinel group and at least two groups of rules
+    assert fired.strip() == "['r7']"

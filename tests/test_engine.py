@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor import Advisor, EngineError, _durable, compiler
-from advisor.expressions import evaluate
+from advisor.expressions import evaluate, signal_refs
 from advisor.profile import check_profile, parse_profile
 
 from .conftest import BASIC_RULES, LIBYA_2024
@@ -152,3 +152,42 @@ def test_an_engine_dropped_while_the_lock_is_held_is_deleted_later(tmp_path: Pat
         assert not handles & set(_durable._QUEUED)
     finally:
         working.close()
+
+
+def test_each_signal_is_compiled_only_where_a_rule_needs_it(large_advisor: Advisor) -> None:
+    signals = large_advisor.ruleset.signals
+
+    def closure(ids: set[str]) -> set[str]:
+        pending, found = list(ids), set()
+        while pending:
+            sid = pending.pop()
+            if sid not in found:
+                found.add(sid)
+                pending += [ref.signal for ref in signal_refs(signals[sid].condition)]
+        return found
+
+    extras: list[set[str]] = []
+    for compiled in large_advisor.plan.rulesets:
+        kinds = {action.kind for action in compiled.actions.values()}
+        assert kinds <= {"rule", "signal"}
+        rules = {a.target for a in compiled.actions.values() if a.kind == "rule"}
+        present = {a.target for a in compiled.actions.values() if a.kind == "signal"}
+        read = {
+            ref.signal
+            for rule_id in rules
+            for ref in signal_refs(large_advisor.ruleset.rules[rule_id].condition)
+        }
+        assert closure(read) <= present
+        extras.append(present - closure(read))
+    # A signal no rule of a ruleset reads is there only because no rule anywhere
+    # reads it (the decision still lists it), and then in one ruleset only.
+    unread = [sid for extra in extras for sid in extra]
+    assert len(unread) == len(set(unread))
+    every_read = closure(
+        {
+            ref.signal
+            for rule in large_advisor.ruleset.rules.values()
+            for ref in signal_refs(rule.condition)
+        }
+    )
+    assert not set(unread) & every_read

@@ -75,6 +75,7 @@ MAX_BETAS = 200  # rules ending at one alpha node; the C core allows 256 (error 
 MAX_RULES_PER_RULESET = 2_000  # the C core refuses more than 4,096 actions (error 106)
 MAX_GROUPS_PER_RULESET = 200  # group discriminators share one 512-slot hash set
 MAX_SIGNAL_USES = 200  # rules joining on one signal fact in a ruleset (beta list of 256)
+MAX_CHILDREN = 400  # children of one alpha node; the core's hash set of 512 hangs when full
 
 RESERVED_ATTRIBUTES = ("sid", "id", "t", "n", "v")
 
@@ -358,12 +359,15 @@ class _AlphaNetwork:
         self._deepest: dict[int, int] = {}
         self._touched: set[int] = set()
         self._saved: dict[int, int] = {}
+        self._last_mark = -1
 
     def mark(self) -> int:
         return len(self._log)
 
     def rollback(self, mark: int) -> None:
-        """Undo the last `add` (made after `mark`)."""
+        """Undo the last `add`, made just after `mark` (the saved bounds cover one add only)."""
+        if mark != self._last_mark:
+            raise ValueError("only the last add can be rolled back")
         while len(self._log) > mark:
             kind, node, detail = self._log.pop()
             if kind == "test":
@@ -383,6 +387,7 @@ class _AlphaNetwork:
 
     def add(self, pattern: Json) -> int:
         """Add a rule's pattern; the number of rules whose pattern ends where it ends."""
+        self._last_mark = len(self._log)
         self._touched = {0}
         end = self._add(pattern, 0)
         self._saved = {n: self._deepest.pop(n) for n in self._touched if n in self._deepest}
@@ -422,6 +427,10 @@ class _AlphaNetwork:
             self.tests[parent][test] = child
             self._log.append(("test", parent, test))
         return child
+
+    def crowded(self) -> bool:
+        """Whether the last add gave a node more children than the core can hold."""
+        return any(len(self.tests[n]) + len(self.forwards[n]) > MAX_CHILDREN for n in self._touched)
 
     def _width(self, node: int) -> int:
         tests = self.tests[node]
@@ -488,7 +497,7 @@ class _Group:
             return False
         mark = self.network.mark()
         same_end = self.network.add(self.pattern(rule))
-        if same_end > MAX_BETAS or self.network.bound() > STACK_BUDGET:
+        if same_end > MAX_BETAS or self.network.crowded() or self.network.bound() > STACK_BUDGET:
             self.network.rollback(mark)
             return False
         self.rules.append(rule)
@@ -544,26 +553,8 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
     if problems:
         raise RuleSetError(problems)
 
-    # Rules go into rulesets in order, each with the signals it needs; a
-    # ruleset closes when the next rule would pass the core's action limit.
-    needs = _signal_needs(ruleset, negated)
-    items = [[("rule", rule_id), *needs[("rule", rule_id)]] for rule_id in ruleset.rules]
-    items += [needs[("signal", sid)] for sid in ruleset.signals]  # signals no rule reads
-    batches: list[list[tuple[str, str]]] = [[]]
-    members: set[tuple[str, str]] = set()
-    size = 0
-    for item in items:
-        new = [key for key in dict.fromkeys(item) if key not in members]
-        grown = size + sum(len(compiled[key]) for key in new)
-        if grown > MAX_RULES_PER_RULESET and batches[-1]:
-            batches.append([])
-            members, new = set(), list(dict.fromkeys(item))
-            grown = sum(len(compiled[key]) for key in new)
-        batches[-1] += new
-        members.update(new)
-        size = grown
     built: list[CompiledRuleset] = []
-    for batch in batches:
+    for batch in _batches(ruleset, compiled, _signal_needs(ruleset, negated)):
         try:
             built.append(_ruleset([rule for key in batch for rule in compiled[key]], slots))
         except _TooComplex as exc:
@@ -578,6 +569,45 @@ def compile_plan(ruleset: RuleSet) -> EnginePlan:
     if problems:
         raise RuleSetError(problems)
     return EnginePlan(tuple(built), numbers)
+
+
+Key = tuple[str, str]  # ("rule", id) or ("signal", "id:holds")
+
+
+def _batches(
+    ruleset: RuleSet, compiled: Mapping[Key, list[_DurableRule]], needs: Mapping[Key, list[Key]]
+) -> list[list[Key]]:
+    """Which compiled conditions go into which durable_rules ruleset.
+
+    Rules go in order, each with the signals it needs (so chaining stays inside
+    one ruleset); a ruleset closes when the next rule would pass the core's
+    action limit. Signals no rule reads still have to be evaluated, because the
+    decision lists the signals that hold: they join the last ruleset.
+    """
+    batches: list[list[Key]] = [[]]
+    members: set[Key] = set()
+    size = 0
+
+    def place(item: list[Key]) -> None:
+        nonlocal members, size
+        new = [key for key in dict.fromkeys(item) if key not in members]
+        grown = size + sum(len(compiled[key]) for key in new)
+        if grown > MAX_RULES_PER_RULESET and batches[-1]:
+            batches.append([])
+            members, new = set(), list(dict.fromkeys(item))
+            grown = sum(len(compiled[key]) for key in new)
+        batches[-1] += new
+        members.update(new)
+        size = grown
+
+    for rule_id in ruleset.rules:
+        place([("rule", rule_id), *needs[("rule", rule_id)]])
+    placed = {key for batch in batches for key in batch}
+    for sid in ruleset.signals:
+        if not placed.issuperset(needs[("signal", sid)]):
+            place(needs[("signal", sid)])
+            placed.update(needs[("signal", sid)])
+    return batches
 
 
 def _ruleset(rules: list[_DurableRule], slots: Mapping[str, str]) -> CompiledRuleset:
@@ -607,6 +637,8 @@ def _ruleset(rules: list[_DurableRule], slots: Mapping[str, str]) -> CompiledRul
                     (rule.action.kind, rule.action.target),
                 )
         placed[rule.name] = groups[-1]
+    if len(uses) > MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
+        raise _TooComplex(f"more than {MAX_CHILDREN} signal outcomes in one ruleset")
     definition: Json = {SENTINEL: {"all": [{"p": {"t": groups[0].tag}}]}}
     for rule in rules:
         patterns: list[Json] = []
