@@ -88,11 +88,11 @@ class RuleSetHolder:
         self._fingerprint = fingerprint(directory)
         try:
             self._serving = ServingRuleSet(Advisor.from_directory(directory), _now(), directory)
-        except RuleSetError as exc:
+        except AdvisorError as exc:
             fallback = keep / LAST_GOOD if keep is not None else None
             if fallback is None or not fallback.is_dir():
                 raise
-            self._failure = ReloadFailure(_now(), exc.problems)
+            self._failure = ReloadFailure(_now(), _problems(exc, directory))
             _log_failure(self._failure, "starting from the last good copy")
             self._serving = ServingRuleSet(
                 Advisor.from_directory(fallback), _now(), fallback.resolve(), fallback=True
@@ -123,12 +123,7 @@ class RuleSetHolder:
             try:
                 advisor = Advisor.from_directory(self.directory)
             except AdvisorError as exc:
-                problems = (
-                    exc.problems
-                    if isinstance(exc, RuleSetError)
-                    else (Problem(Location(display_path(self.directory)), str(exc), "engine"),)
-                )
-                self._failure = ReloadFailure(_now(), tuple(problems))
+                self._failure = ReloadFailure(_now(), _problems(exc, self.directory))
                 _log_failure(self._failure, f"still serving {previous.content_hash}")
                 outcome = ReloadOutcome(previous, self._failure, changed=False)
             else:
@@ -201,3 +196,10 @@ def _log_failure(failure: ReloadFailure, consequence: str) -> None:
         consequence,
         "\n".join(f"  {problem}" for problem in failure.problems),
     )
+
+
+def _problems(error: AdvisorError, directory: Path) -> tuple[Problem, ...]:
+    """What a failed load reports: the rule files' problems, or the engine's refusal."""
+    if isinstance(error, RuleSetError):
+        return error.problems
+    return (Problem(Location(display_path(directory)), str(error), "engine"),)

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from advisor import EngineError, cli, evaluate
+
 from .conftest import BASIC_RULES, WriteRules, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +102,21 @@ def test_broken_rules_stop_recommend_with_exit_1(write_rules: WriteRules) -> Non
     )
     assert result.returncode == 1
     assert result.stderr.startswith("rules/rules.yaml:2:1: YAML syntax error")
+
+
+def test_an_engine_refusal_exits_3_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The checks keep rule sets inside the engine's limits, so a refusal is a bug; it
+    # cannot be provoked with real rules, hence the stand-in that refuses.
+    def refuse(*_: object) -> None:
+        raise EngineError("the engine refused a compiled ruleset: 106")
+
+    monkeypatch.setattr(evaluate, "NativeEngine", refuse)
+    profile = tmp_path / "p.json"
+    profile.write_text('{"country": "X"}', encoding="utf-8")
+    assert cli.main(["validate", str(BASIC_RULES)]) == 3
+    assert cli.main(["recommend", str(profile), "--rules", str(BASIC_RULES)]) == 3
+    errors = capsys.readouterr().err
+    assert errors.count("internal engine error (please report it): the engine refused") == 2
+    assert "Traceback" not in errors

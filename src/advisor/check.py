@@ -18,10 +18,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checks import check_ruleset, display_path
+from .checks import display_path
 from .coverage import RuleCoverage, read_records, rule_coverage
-from .errors import Problem, RuleSetError
-from .evaluate import Advisor
+from .errors import EngineError, Location, Problem
+from .evaluate import validate_directory
 from .ruleset import RuleSet
 
 __all__ = ["add_check_parser", "run_check"]
@@ -108,13 +108,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _validate(rules: Path) -> tuple[list[Problem], RuleSet | None]:
-    problems, ruleset = check_ruleset(rules)
-    if ruleset is not None:
-        try:
-            Advisor(ruleset).close()  # the engine's limits are part of validity
-        except RuleSetError as exc:
-            return list(exc.problems), None
-    return problems, ruleset
+    try:
+        return validate_directory(rules)  # the engine's limits included
+    except EngineError as exc:
+        return [Problem(Location(display_path(rules)), str(exc), "engine")], None
 
 
 def _run_features(args: argparse.Namespace, scratch: Path, record_file: Path) -> int:

@@ -13,10 +13,9 @@ from importlib import metadata
 from pathlib import Path
 
 from .check import add_check_parser, run_check
-from .checks import check_ruleset
 from .diff import add_diff_parser, run_diff
 from .errors import EngineError, ProfileError, RuleSetError
-from .evaluate import Advisor
+from .evaluate import Advisor, validate_directory
 from .graph import add_graph_parser, run_graph
 from .profile import read_profile
 from .render import render_decision
@@ -121,13 +120,16 @@ def _print_problems(error: RuleSetError) -> None:
     print(f"{len(error.problems)} problem(s) in the rule files", file=sys.stderr)
 
 
+def _engine_failure(exc: EngineError) -> int:
+    print(f"internal engine error (please report it): {exc}", file=sys.stderr)
+    return EXIT_ENGINE
+
+
 def _validate(rules: Path) -> int:
-    problems, ruleset = check_ruleset(rules)
-    if ruleset is not None:
-        try:
-            Advisor(ruleset).close()  # engine limits are part of validity
-        except RuleSetError as exc:
-            problems = list(exc.problems)
+    try:
+        problems, ruleset = validate_directory(rules)  # the engine's limits included
+    except EngineError as exc:
+        return _engine_failure(exc)
     if problems:
         _print_problems(RuleSetError(problems))
         return EXIT_RULES
@@ -146,6 +148,8 @@ def _recommend(args: argparse.Namespace) -> int:
     except RuleSetError as exc:
         _print_problems(exc)
         return EXIT_RULES
+    except EngineError as exc:
+        return _engine_failure(exc)
     try:
         profile = read_profile(profile_path)
         if args.set or args.unset:
@@ -158,8 +162,7 @@ def _recommend(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INPUT
     except EngineError as exc:
-        print(f"internal engine error (please report it): {exc}", file=sys.stderr)
-        return EXIT_ENGINE
+        return _engine_failure(exc)
     finally:
         advisor.close()
     if args.format == "json":

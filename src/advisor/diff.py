@@ -72,8 +72,8 @@ class Base:
     def load(self) -> Advisor:
         try:
             return Advisor.from_directory(self.directory)
-        except RuleSetError as exc:
-            text = [str(p) for p in exc.problems]
+        except AdvisorError as exc:
+            text = _lines(exc)
             if self.copy_of is not None:
                 text = [line.replace(*self.copy_of, 1) for line in text]
             raise DiffInputError(_problems(text, f"before the change, {self.label}")) from None
@@ -482,11 +482,17 @@ def run_diff(args: argparse.Namespace) -> int:
 def _head(rules: Path) -> Advisor:
     try:
         return Advisor.from_directory(rules)
-    except RuleSetError as exc:
-        text = [str(p) for p in exc.problems]
+    except AdvisorError as exc:
+        text = _lines(exc)
         raise DiffInputError(
             _problems(text, f"after the change, `{display_path(rules)}`")
         ) from None
+
+
+def _lines(error: AdvisorError) -> list[str]:
+    if isinstance(error, RuleSetError):
+        return [str(p) for p in error.problems]
+    return [f"the engine refused the rule set: {error}"]
 
 
 def _problems(lines: list[str], name: str) -> str:

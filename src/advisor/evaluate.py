@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ._durable import Firing, NativeEngine
-from .checks import load_ruleset
+from .checks import check_ruleset, load_ruleset
 from .compiler import EnginePlan, compile_plan
 from .decision import (
     ConditionResult,
@@ -22,7 +22,7 @@ from .decision import (
     WithheldMeasure,
     build,
 )
-from .errors import EngineError
+from .errors import EngineError, Problem, RuleSetError
 from .explain import condition_results, render_because
 from .expressions import evaluate
 from .models import Priority, SituationProfile
@@ -30,7 +30,7 @@ from .profile import Observations, check_profile, parse_profile
 from .ruleset import Rule, RuleSet
 from .sensitivity import sensitivity as sensitivity_of
 
-__all__ = ["Advisor"]
+__all__ = ["Advisor", "validate_directory"]
 
 
 class Advisor:
@@ -76,6 +76,20 @@ class Advisor:
             what_if = sensitivity_of(self.ruleset, observations, decision)
             decision = build(Decision, **{**decision.__dict__, "sensitivity": what_if})
         return decision
+
+
+def validate_directory(directory: Path | str) -> tuple[list[Problem], RuleSet | None]:
+    """Check rule files, the engine's limits included: the problems, or the valid rule set.
+
+    Raises `EngineError` if the engine refuses a ruleset the checks passed (a bug).
+    """
+    problems, ruleset = check_ruleset(directory)
+    if ruleset is not None:
+        try:
+            Advisor(ruleset).close()
+        except RuleSetError as exc:
+            return list(exc.problems), None
+    return problems, ruleset
 
 
 class _Assembly:
