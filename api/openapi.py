@@ -29,18 +29,14 @@ _LIBYA_2024: dict[str, Any] = {
     "fsi.total": 96.5,
     "fsi.c1_security_apparatus": 9.2,
     "fsi.p3_human_rights_rule_of_law": 9.4,
-    "fsi.p3_human_rights": 9.4,
     "goci.human_smuggling": 9.5,
     "goci.human_trafficking": 8.5,
     "wgi.rule_of_law": -1.77,
     "wgi.political_stability": -2.17,
     "acled.political_violence_events": 227,
-    "acled.events": 227,
     "migration.departures_to_italy": {"2022": 53000, "2023": 51700, "2024": 36468},
-    "migration.departures": {"2022": 53000, "2023": 51700, "2024": 36468},
     "local.rival_governments": True,
     "local.border_control_capacity": "weak",
-    "local.border_control": "weak",
 }
 
 

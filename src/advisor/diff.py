@@ -32,7 +32,8 @@ from .checks import display_path
 from .decision import Decision
 from .errors import AdvisorError, ProfileError, RuleSetError
 from .evaluate import Advisor
-from .profile import read_profile
+from .models import Priority
+from .profile import PROFILE_SUFFIXES, read_profile
 from .ruleset import Rule, RuleSet
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 EXIT_CHANGED, EXIT_INPUT = 1, 2
 NOT_RECOMMENDED = "not recommended"
 WITHHELD = "withheld"
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class DiffInputError(AdvisorError):
@@ -165,9 +165,6 @@ class ProfileImpact:
         return bool(self.changes or self.rules_only or self.refused)
 
 
-_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-
-
 def _state(decision: Decision) -> dict[str, str]:
     state = {r.measure: r.priority.value for r in decision.recommendations}
     state.update({w.measure: WITHHELD for w in decision.withheld})
@@ -188,7 +185,8 @@ def _kind(before: str, after: str) -> str:
     if after == NOT_RECOMMENDED:
         return "removed"
     if before != after:
-        return "priority raised" if _RANK[after] > _RANK[before] else "priority lowered"
+        raised = Priority(after).rank > Priority(before).rank
+        return "priority raised" if raised else "priority lowered"
     return "safeguards"
 
 

@@ -29,6 +29,7 @@ from .models import PERIOD_PATTERN, IndicatorSpec, IndicatorType, SituationProfi
 from .ruleset import RuleSet
 
 __all__ = [
+    "PROFILE_SUFFIXES",
     "Observations",
     "check_profile",
     "derive",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 PERIOD = re.compile(PERIOD_PATTERN)
+#: the files a profile may be read from
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_PROFILE_BYTES = 1_000_000
 
 Series = Mapping[str, float | int]

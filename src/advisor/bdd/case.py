@@ -13,12 +13,11 @@ from ..decision import Decision
 from ..errors import AdvisorError, ProfileError
 from ..evaluate import Advisor
 from ..models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
-from ..profile import PERIOD, check_profile, read_profile
+from ..profile import PERIOD, PROFILE_SUFFIXES, check_profile, read_profile
 from ..ruleset import Rule, Signal
 
 __all__ = ["Case", "StepProblem", "parse_value", "profile_name", "unquote"]
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
