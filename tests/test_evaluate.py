@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from advisor import Advisor, Decision, ProfileError
+from advisor.models import Area, Horizon, Priority
 
-from .conftest import LIBYA_2024
+from .conftest import LIBYA_2024, WriteRules
 
 
 def decide(advisor: Advisor, **indicators: Any) -> Decision:
@@ -212,5 +213,56 @@ def test_decisions_survive_full_validation(basic_advisor: Advisor) -> None:
         for _ in range(20)
     ]
     for profile in profiles:
-        decision = basic_advisor.evaluate(profile)
-        assert Decision.model_validate_json(decision.to_json()) == decision
+        decision = basic_advisor.evaluate(profile, sensitivity=True)
+        again = Decision.model_validate_json(decision.to_json())
+        assert again == decision
+        # pydantic equality is lenient ("high" == Priority.HIGH, 8 == 8.0): the JSON
+        # and the types of enum fields must match too.
+        assert again.to_json() == decision.to_json()
+        for recommendation in decision.recommendations:
+            assert isinstance(recommendation.priority, Priority)
+            assert isinstance(recommendation.area, Area)
+            assert isinstance(recommendation.horizon, Horizon)
+            assert all(isinstance(r.priority, Priority) for r in recommendation.reasons)
+        assert decision.sensitivity is not None
+        for item in decision.sensitivity:
+            assert isinstance(item.priority, Priority)
+            assert all(c.priority is None or isinstance(c.priority, Priority) for c in item.changes)
+
+
+def test_missing_lists_only_the_values_a_rule_could_not_read(write_rules: WriteRules) -> None:
+    # One period of x: latest(x) is known, change(x) is not. A rule reading latest(x)
+    # and a missing y lacks y only; a rule reading change(x) lacks x.
+    root = write_rules(
+        **{
+            "r.yaml": """
+            indicators:
+              - {id: s.x, title: X, type: series}
+              - {id: s.y, title: Y, type: number}
+            measures:
+              - {id: m, title: M, area: diplomacy, description: d, outcomes: [o], horizon: short}
+            rules:
+              - id: level
+                title: Level
+                when: latest(s.x) >= 5 and s.y >= 1
+                recommend: [{measure: m, priority: low}]
+                because: b
+                source: s
+              - id: trend
+                title: Trend
+                when: change(s.x) >= 25%
+                recommend: [{measure: m, priority: low}]
+                because: b
+                source: s
+            """
+        }
+    )
+    advisor = Advisor.from_directory(root)
+    try:
+        decision = advisor.evaluate({"country": "X", "indicators": {"s.x": {"2024": 9}}})
+    finally:
+        advisor.close()
+    assert {u.rule: u.missing for u in decision.undetermined} == {
+        "level": ["s.y"],
+        "trend": ["s.x"],
+    }

@@ -104,14 +104,6 @@ class _Assembly:
         self.values = observations.values
         self.observations = observations
         self.firing = firing
-        # An indicator given but too short for what the rules derive from it (a
-        # one-period series under change()) leaves those rules as undetermined as
-        # an indicator not given at all.
-        self.present = {
-            indicator
-            for indicator in observations.indicators
-            if ruleset.operand_keys.get(indicator, frozenset()) <= observations.values.keys()
-        }
         self.signals = self._signal_states()
         self._reasons: dict[tuple[str, Priority | None], Reason] = {}
         self._texts: dict[str, str] = {}
@@ -160,14 +152,18 @@ class _Assembly:
     def decision(self) -> Decision:
         fired: list[Rule] = []
         undetermined: list[UndeterminedRule] = []
+        known = self.values.keys()
         for rule_id, rule in self.ruleset.rules.items():
             engine_says = rule_id in self.firing.rules
-            if engine_says or not rule.indicators <= self.present:
+            reads = self.ruleset.rule_operands[rule_id]
+            if engine_says or not reads.keys() <= known:
                 outcome = evaluate(rule.condition, self.values, self.signals)
                 if (outcome is True) != engine_says:
                     raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
                 if outcome is None:
-                    missing = sorted(rule.indicators - self.present)
+                    # A value is missing when its indicator is, or when the series is
+                    # too short for the function read (change() of one period).
+                    missing = sorted({reads[key] for key in reads.keys() - known})
                     undetermined.append(
                         build(
                             UndeterminedRule, rule=rule_id, title=rule.spec.title, missing=missing

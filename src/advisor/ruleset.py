@@ -85,12 +85,18 @@ class RuleSet:
         )
 
     @cached_property
-    def operand_keys(self) -> Mapping[str, frozenset[str]]:
-        """Per indicator, the keys of every value some condition reads from it."""
-        keys: dict[str, set[str]] = {}
-        for operand in self.operands():
-            keys.setdefault(operand.indicator, set()).add(operand.key)
-        return MappingProxyType({k: frozenset(v) for k, v in keys.items()})
+    def rule_operands(self) -> Mapping[str, Mapping[str, str]]:
+        """Per rule, every value it reads (directly or through signals): operand key -> indicator.
+
+        A rule whose values are all present is settled by the engine alone; one
+        missing any may be undetermined, and then those indicators are its gaps.
+        """
+        by_signal: dict[str, dict[str, str]] = {}
+        for signal_id, signal in self.signals.items():  # dependency order
+            by_signal[signal_id] = _reads(signal.leaves, by_signal)
+        return MappingProxyType(
+            {rule_id: _reads(rule.leaves, by_signal) for rule_id, rule in self.rules.items()}
+        )
 
     def operands(self) -> list[Operand]:
         """Every distinct operand that some signal or rule reads, sorted by key."""
@@ -107,6 +113,18 @@ class RuleSet:
                 if operand is not None:
                     found.setdefault(operand.key, operand)
         return tuple(found[key] for key in sorted(found))
+
+
+def _reads(
+    leaves: tuple[Atom | SignalRef, ...], by_signal: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    reads: dict[str, str] = {}
+    for leaf in leaves:
+        if isinstance(leaf, SignalRef):
+            reads.update(by_signal[leaf.signal])
+        else:
+            reads[leaf.operand.key] = leaf.operand.indicator
+    return reads
 
 
 def _content_hash(
