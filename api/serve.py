@@ -41,7 +41,7 @@ from .decision_log import DecisionLog
 from .holder import RuleSetHolder
 from .settings import Settings
 
-__all__ = ["serve", "serve_command"]
+__all__ = ["bind_listener", "serve", "serve_command"]
 
 logger = logging.getLogger("advisor.api")
 
@@ -112,12 +112,7 @@ def serve(settings: Settings) -> int:
             log_config=log_config,
             timeout_graceful_shutdown=10,
         )
-        listener = config.bind_socket()
-        # uvicorn makes this socket with proto 0, so asyncio does not set TCP_NODELAY on the
-        # connections it accepts; Nagle then holds each response body back for the client's
-        # delayed ACK (40 ms on Linux) on every keep-alive request. Accepted sockets inherit it.
-        if listener.family in (socket.AF_INET, socket.AF_INET6):
-            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listener = bind_listener(config)
         host, port = listener.getsockname()[:2]
         logger.info(
             "serving %s (%s) on http://%s:%d with %d worker(s); decision log %s",
@@ -141,3 +136,17 @@ def _log_config() -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["advisor"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
+
+
+def bind_listener(config: uvicorn.Config) -> socket.socket:
+    """uvicorn's listening socket, with TCP_NODELAY set for the connections it accepts.
+
+    uvicorn makes this socket with proto 0, so asyncio does not set TCP_NODELAY on the
+    connections it accepts; Nagle then holds each short response body back for the
+    client's delayed ACK (40 ms on Linux) on every keep-alive request. Accepted sockets
+    inherit the option from the listener.
+    """
+    listener = config.bind_socket()
+    if listener.family in (socket.AF_INET, socket.AF_INET6):
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener

@@ -6,25 +6,22 @@ The same uvicorn settings: its `Multiprocess` supervisor over one bound
 socket, the same worker count, uvicorn's default logging configuration
 (access log included) and graceful-shutdown timeout.
 
-One difference, on purpose: the listening socket is marked as TCP.
-`Config.bind_socket` creates it with protocol number 0, and asyncio only sets
-TCP_NODELAY on sockets whose protocol is IPPROTO_TCP, so the accepted
-connections keep Nagle's algorithm: a response written as headers, then a
-body shorter than a segment, waits for the client's delayed ACK, about 40 ms
-on Linux. The advisor's answer (about 70 kB, more than a loopback segment)
-does not wait; the bare endpoint's 5 kB echo would, and would then measure
-the kernel's timer rather than FastAPI.
+Both set TCP_NODELAY on the listening socket (`api.serve.bind_listener`):
+under uvicorn's `bind_socket` alone a response shorter than a segment waits
+about 40 ms for the client's delayed ACK, and the benchmark would measure the
+kernel's timer rather than FastAPI.
 """
 
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
+
+from api.serve import bind_listener
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         log_config=LOGGING_CONFIG,
         timeout_graceful_shutdown=10,
     )
-    bound = config.bind_socket()
-    listening = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
-    Multiprocess(config, sockets=[listening]).run()
+    Multiprocess(config, sockets=[bind_listener(config)]).run()
     return 0
 
 

@@ -324,11 +324,9 @@ def _service(report: Report) -> str:
             f"- Throughput ratio advisor / bare at concurrency {concurrency}: **{ratio:.2f}**"
         )
     lines.append(
-        "- The bare server marks its listening socket as TCP so that asyncio sets "
-        "TCP_NODELAY (see `benchmarks/bare_server.py`): under uvicorn's `bind_socket` it "
-        "is not set, and a response shorter than a segment waits about 40 ms for the "
-        "client's delayed ACK. `advisor serve` has that setting as it is; its answer "
-        "here (about 70 kB) is longer than a loopback segment and does not wait."
+        "- Both servers set TCP_NODELAY on their listening socket "
+        "(`api.serve.bind_listener`): under uvicorn's `bind_socket` alone a response "
+        "shorter than a segment waits about 40 ms for the client's delayed ACK."
     )
     for (target, concurrency), figures in s.runs.items():
         if concurrency == 1 and figures.get("p50_ms", 0) > 30:

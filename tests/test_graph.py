@@ -206,7 +206,7 @@ def test_a_failing_graphviz_is_reported(tmp_path: Path) -> None:
     fake.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n")
     fake.chmod(0o755)
     result = graph_with_path(tmp_path)
-    assert (result.returncode, result.stdout) == (3, "")
+    assert (result.returncode, result.stdout) == (4, "")
     assert result.stderr == "dot failed: syntax error in line 1\n"
 
 

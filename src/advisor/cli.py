@@ -1,7 +1,9 @@
 """The `advisor` command: recommend, validate, check, serve, schema, graph, diff.
 
-Exit codes: 0 success, 1 the rule files have problems, 2 the profile or the
-command line is wrong, 3 an internal engine error (a bug to report).
+Exit codes: 0 success, 1 the rule files have problems (or, for check, a
+scenario fails or a rule is uncovered; for diff --fail-on-change, something
+changed), 2 the profile or the command line is wrong, 3 an internal engine
+error (a bug to report), 4 an external program failed (Graphviz).
 """
 
 from __future__ import annotations

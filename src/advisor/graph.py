@@ -350,6 +350,10 @@ def add_graph_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
 
 
+#: exit code when an external program (Graphviz) fails; 3 is kept for engine errors
+EXIT_TOOL = 4
+
+
 def run_graph(args: argparse.Namespace) -> int:
     dot_program = shutil.which("dot")
     if args.format == "svg" and dot_program is None:
@@ -387,9 +391,13 @@ def run_graph(args: argparse.Namespace) -> int:
             text = to_svg(to_dot(graph), dot_program)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
             print(exc, file=sys.stderr)
-            return 3
+            return EXIT_TOOL
     if args.output is None:
         sys.stdout.write(text)
-    else:
+        return 0
+    try:
         args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
