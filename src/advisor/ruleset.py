@@ -10,7 +10,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .errors import Location
-from .expressions import Atom, Condition, Operand, SignalRef, atoms
+from .expressions import Atom, Condition, Operand, SignalRef, Truth3, Value, atoms, evaluate
 from .models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
 
 __all__ = ["Rule", "RuleSet", "Signal"]
@@ -97,6 +97,13 @@ class RuleSet:
         return MappingProxyType(
             {rule_id: _reads(rule.leaves, by_signal) for rule_id, rule in self.rules.items()}
         )
+
+    def signal_states(self, values: Mapping[str, Value]) -> dict[str, Truth3]:
+        """Every signal by the reference (Python, three-valued) evaluator, in dependency order."""
+        states: dict[str, Truth3] = {}
+        for signal_id, signal in self.signals.items():
+            states[signal_id] = evaluate(signal.condition, values, states)
+        return states
 
     def operands(self) -> list[Operand]:
         """Every distinct operand that some signal or rule reads, sorted by key."""

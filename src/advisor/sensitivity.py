@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from .decision import Decision, Sensitivity, SensitivityChange, build
-from .expressions import Between, Comparison, Condition, Truth3, Value, atoms, evaluate
+from .expressions import Between, Comparison, Condition, Value, atoms, evaluate
 from .models import IndicatorType, Priority
 from .profile import Observations
 from .ruleset import Rule, RuleSet
@@ -109,9 +109,7 @@ def _thresholds(condition: Condition, indicator: str) -> Iterator[float | int]:
 
 
 def _fired(ruleset: RuleSet, acting: Iterable[Rule], values: Mapping[str, Value]) -> list[Rule]:
-    signals: dict[str, Truth3] = {}
-    for signal_id, signal in ruleset.signals.items():  # dependency order
-        signals[signal_id] = evaluate(signal.condition, values, signals)
+    signals = ruleset.signal_states(values)
     return [rule for rule in acting if evaluate(rule.condition, values, signals) is True]
 
 
@@ -132,7 +130,11 @@ def _effect(before: Priority, after: Priority | None) -> str | None:
 
 
 def _nearest(changes: list[SensitivityChange]) -> list[SensitivityChange]:
-    """Per indicator and effect, the change closest to the current value (the smallest move)."""
+    """Per indicator and effect, the change closest to the current value (the smallest move).
+
+    When the profile does not give the indicator there is no current value to be
+    near: the lowest value that has the effect is kept.
+    """
     best: dict[tuple[str, str, Priority | None], SensitivityChange] = {}
     for change in changes:
         key = (change.indicator, change.effect, change.priority)

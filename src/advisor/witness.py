@@ -49,10 +49,7 @@ def find_witness(
 
 def _rule_outcome(ruleset: RuleSet, rule_id: str, witness: Witness) -> Truth3:
     values = operand_values(ruleset, witness)
-    signals: dict[str, Truth3] = {}
-    for signal_id, signal in ruleset.signals.items():  # dependency order
-        signals[signal_id] = evaluate(signal.condition, values, signals)
-    return evaluate(ruleset.rules[rule_id].condition, values, signals)
+    return evaluate(ruleset.rules[rule_id].condition, values, ruleset.signal_states(values))
 
 
 def _thresholds(ruleset: RuleSet) -> Mapping[str, list[tuple[str | None, Value]]]:
