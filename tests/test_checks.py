@@ -245,3 +245,23 @@ def test_a_key_out_of_line_gets_an_indentation_hint(write_rules: WriteRules) -> 
     (problem,) = problems_of(root)
     assert problem.startswith("rules/r.yaml:3:4: YAML syntax error: ")
     assert "(check the indentation of this line against the lines above" in problem
+
+
+def test_an_entry_with_a_shape_error_still_has_its_measures_checked(
+    write_rules: WriteRules,
+) -> None:
+    root = write_rules(
+        **{
+            "c.yaml": CATALOGUE,
+            "r.yaml": rule(
+                "goci.human_smuggling >= 8",
+                recommend="[{measure: joint-border-trainin, priority: hihg}]",
+            ),
+        }
+    )
+    assert problems_of(root) == [
+        'rules/r.yaml:5:27: unknown measure "joint-border-trainin" '
+        '(did you mean "joint-border-training"?)',
+        "rules/r.yaml:5:59: recommend.0.priority: Input should be 'low', 'medium', 'high' "
+        """or 'critical' (did you mean "high"?)""",
+    ]

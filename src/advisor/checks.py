@@ -132,6 +132,7 @@ class _Collector:
         default_factory=lambda: {section: {} for section in SECTIONS}
     )
     orphan_conditions: list[tuple[SourceDocument, JsonPath, Any]] = field(default_factory=list)
+    orphan_measures: list[tuple[SourceDocument, JsonPath, str]] = field(default_factory=list)
 
     def report(
         self, where: Location, message: str, code: str, suggestion: str | None = None
@@ -182,9 +183,12 @@ class _Collector:
         except ValidationError as exc:
             for error in exc.errors():
                 self.problems.append(_shape_problem(doc, path, model, error))
+            # Still check its condition and the measures it names, so that one pass
+            # reports everything.
             if isinstance(item, dict) and "when" in item:
-                # Still check its condition, so that one pass reports everything.
                 self.orphan_conditions.append((doc, (*path, "when"), item["when"]))
+            if isinstance(item, dict) and section == "rules":
+                self.orphan_measures += _named_measures(doc, path, item)
             return
         kind = _KIND[section]
         known = self.entries[section]
@@ -216,6 +220,14 @@ class _Collector:
             orphan = self.parse_condition(raw, doc, path)
             if orphan is not None:
                 self.check_condition(orphan, indicators, signal_ids)
+        for doc, path, measure in self.orphan_measures:
+            if measure not in measures:
+                self.report(
+                    doc.locate(path),
+                    f'unknown measure "{measure}"',
+                    "unknown-measure",
+                    did_you_mean(measure, measures),
+                )
         order = self.signal_order(conditions)
         for rule_id, entry in self.entries["rules"].items():
             condition = conditions.get(("rules", rule_id))
@@ -514,6 +526,20 @@ def _swallowed(entry: Any, field: str) -> str | None:
                     "so that it became part of the text above it?"
                 )
     return None
+
+
+def _named_measures(
+    doc: SourceDocument, path: JsonPath, item: dict[str, Any]
+) -> list[tuple[SourceDocument, JsonPath, str]]:
+    """The measures a rule entry names under recommend, withhold and safeguard."""
+    named = []
+    for kind in ("recommend", "withhold", "safeguard"):
+        actions = item.get(kind)
+        if isinstance(actions, list):
+            for index, action in enumerate(actions):
+                if isinstance(action, dict) and isinstance(action.get("measure"), str):
+                    named.append((doc, (*path, kind, index, "measure"), action["measure"]))
+    return named
 
 
 def _shape_problem(
