@@ -251,3 +251,32 @@ def test_a_profile_one_rule_set_refuses(tmp_path: Path) -> None:
     )
     assert both.returncode == 2
     assert both.stderr.startswith("profiles/libya-2024.yaml: refused by both rule sets:\n")
+
+
+def test_an_edit_that_reads_data_a_profile_lacks_is_reported(tmp_path: Path) -> None:
+    # Egypt's profile gives no youth unemployment: a rule that now reads it cannot be
+    # settled for Egypt, which the report says (the measure itself stays recommended).
+    shutil.copytree(RULES, tmp_path / "before")
+    shutil.copytree(RULES, tmp_path / "after")
+    shutil.copytree(PROFILES, tmp_path / "profiles")
+    edit(
+        tmp_path / "after",
+        {
+            "governance.yaml": [
+                (
+                    "when: fsi.p3_human_rights_rule_of_law >= 8\n",
+                    "when: fsi.p3_human_rights_rule_of_law >= 8"
+                    " and local.youth_unemployment_pct >= 0\n",
+                )
+            ]
+        },
+    )
+    args = ("diff", "--base", "before", "--rules", "after", "--profiles", "profiles")
+    result = advisor(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    egypt = result.stdout.split("### Egypt (2024): `egypt-2024.yaml`\n", 1)[1].split("###")[0]
+    assert (
+        "Missing data: `human-rights-deficit` is now undetermined for lack of "
+        "`local.youth_unemployment_pct`." in egypt
+    )
+    assert "`libya-2024.yaml`" in result.stdout.split("No change: ", 1)[1]

@@ -157,12 +157,14 @@ class ProfileImpact:
     changes: list[MeasureChange] = field(default_factory=list)
     #: rules that fire in one run only without changing a listed measure
     rules_only: list[str] = field(default_factory=list)
+    #: rules that become, or stop being, undetermined for lack of data
+    undetermined: list[str] = field(default_factory=list)
     #: a profile that one of the rule sets refuses: which, and why
     refused: str | None = None
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes or self.rules_only or self.refused)
+        return bool(self.changes or self.rules_only or self.undetermined or self.refused)
 
 
 def _state(decision: Decision) -> dict[str, str]:
@@ -273,6 +275,20 @@ def _compare_decisions(before: _Run, after: _Run) -> tuple[list[MeasureChange], 
     return changes, rules_only
 
 
+def _compare_gaps(before: Decision, after: Decision) -> list[str]:
+    """Rules that an edit leaves undetermined for lack of data, or settles."""
+    was = {u.rule: u.missing for u in before.undetermined}
+    now = {u.rule: u.missing for u in after.undetermined}
+    notes = []
+    for rule in sorted(was.keys() | now.keys()):
+        if rule not in now:
+            notes.append(f"`{rule}` is no longer undetermined")
+        elif was.get(rule) != now[rule]:
+            missing = ", ".join(f"`{i}`" for i in now[rule])
+            notes.append(f"`{rule}` is now undetermined for lack of {missing}")
+    return notes
+
+
 def _cell(state: str, guards: list[str], show_guards: bool) -> str:
     if not show_guards or state in (NOT_RECOMMENDED, WITHHELD):
         return state
@@ -320,6 +336,7 @@ def compare(base: Advisor, head: Advisor, profiles: list[Path]) -> list[ProfileI
             impact.changes, impact.rules_only = _compare_decisions(
                 _Run(base.ruleset, was), _Run(head.ruleset, now)
             )
+            impact.undetermined = _compare_gaps(was, now)
         impacts.append(impact)
     return impacts
 
@@ -404,6 +421,10 @@ def render_markdown(
                 + ", ".join(impact.rules_only)
                 + "."
             )
+        if impact.undetermined:
+            if impact.changes or impact.rules_only:
+                lines.append("")
+            lines.append("Missing data: " + "; ".join(impact.undetermined) + ".")
     unchanged = [i.name for i in impacts if not i.changed]
     if unchanged:
         lines += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
