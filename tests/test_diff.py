@@ -60,6 +60,13 @@ def edit(rules: Path, edits: dict[str, list[tuple[str, str]]]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def workspace(root: Path) -> None:
+    """The project's rules as `before` and `after` (to edit), and its profiles, under root."""
+    shutil.copytree(RULES, root / "before")
+    shutil.copytree(RULES, root / "after")
+    shutil.copytree(PROFILES, root / "profiles")
+
+
 def git(repo: Path, *args: str) -> str:
     env = {
         **os.environ,
@@ -75,9 +82,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def test_rule_edit_against_a_directory_is_reported_exactly(tmp_path: Path) -> None:
-    shutil.copytree(RULES, tmp_path / "before")
-    shutil.copytree(RULES, tmp_path / "after")
-    shutil.copytree(PROFILES, tmp_path / "profiles")
+    workspace(tmp_path)
     edit(tmp_path / "after", SMUGGLING_HUB_EDIT)
 
     args = ("diff", "--base", "before", "--rules", "after", "--profiles", "profiles")
@@ -185,9 +190,7 @@ def test_broken_rules_at_the_base_revision_are_named_by_revision(tmp_path: Path)
 
 
 def test_withholding_edits_and_rules_that_change_no_measure(tmp_path: Path) -> None:
-    shutil.copytree(RULES, tmp_path / "before")
-    shutil.copytree(RULES, tmp_path / "after")
-    shutil.copytree(PROFILES, tmp_path / "profiles")
+    workspace(tmp_path)
     edit(
         tmp_path / "after",
         {
@@ -256,9 +259,7 @@ def test_a_profile_one_rule_set_refuses(tmp_path: Path) -> None:
 def test_an_edit_that_reads_data_a_profile_lacks_is_reported(tmp_path: Path) -> None:
     # Egypt's profile gives no youth unemployment: a rule that now reads it cannot be
     # settled for Egypt, which the report says (the measure itself stays recommended).
-    shutil.copytree(RULES, tmp_path / "before")
-    shutil.copytree(RULES, tmp_path / "after")
-    shutil.copytree(PROFILES, tmp_path / "profiles")
+    workspace(tmp_path)
     edit(
         tmp_path / "after",
         {
