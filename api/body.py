@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from starlette.requests import Request
 
-from advisor.loader import parse_yaml
+from advisor.language.loader import parse_yaml
 
 from .errors import ApiError, ProblemOut, problem_out
 

@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from advisor import Advisor, AdvisorError, Location, Problem, RuleSetError, check_ruleset
-from advisor.checks import display_path, rule_files
+from advisor.hints import display_path
+from advisor.language.files import rule_files
 
 __all__ = ["ReloadFailure", "ReloadOutcome", "RuleSetHolder", "ServingRuleSet"]
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from advisor import IndicatorSpec, IndicatorType, ProfileError, RuleSet, SituationProfile
-from advisor.profile import PERIOD, check_profile, parse_profile
+from advisor.language.profile import PERIOD, check_profile, parse_profile
 
 __all__ = ["BATCH_REF", "PROFILE_REF", "example_profile", "install_openapi", "profile_body"]
 

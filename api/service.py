@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from advisor import Decision, EngineError, ProfileError, SituationProfile
-from advisor.profile import Observations, parse_profile
+from advisor.language.profile import Observations, parse_profile
 
 from .decision_log import DecisionLog, LoggedDecision
 from .errors import ApiError, ProblemOut, problem_out

@@ -59,7 +59,7 @@ def measure_service(
                 *("--port", str(port), "--workers", str(workers)),
             ],
             "advisor serve": lambda port: [
-                *_python("-c", "import sys; from advisor.cli import main; sys.exit(main())"),
+                *_python("-c", "import sys; from advisor.cli.main import main; sys.exit(main())"),
                 "serve",
                 *("--rules", str(root / "rules"), "--host", "127.0.0.1"),
                 *("--port", str(port), "--workers", str(workers)),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.cli import main as advisor_main
+from advisor.cli.main import main as advisor_main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import EngineError, cli, evaluate
+from advisor import EngineError, cli, decide
 
 from .conftest import BASIC_RULES, WriteRules, catalogue
 
@@ -112,7 +112,7 @@ def test_an_engine_refusal_exits_3_without_a_traceback(
     def refuse(*_: object) -> None:
         raise EngineError("the engine refused a compiled ruleset: 106")
 
-    monkeypatch.setattr(evaluate, "NativeEngine", refuse)
+    monkeypatch.setattr(decide, "NativeEngine", refuse)
     profile = tmp_path / "p.json"
     profile.write_text('{"country": "X"}', encoding="utf-8")
     assert cli.main(["validate", str(BASIC_RULES)]) == 3

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from advisor.compiler import _AlphaNetwork
+from advisor.engine.compiler import _AlphaNetwork
 
 
 def random_pattern(rng: random.Random, depth: int = 0) -> dict[str, Any]:

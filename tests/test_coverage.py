@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor import Advisor
-from advisor.bdd.case import Case, StepProblem, parse_value
-from advisor.bdd.vocabulary import closest_step
-from advisor.coverage import (
+from advisor.analysis.coverage import (
     Outcome,
     ScenarioRecord,
     outcomes,
@@ -17,6 +15,8 @@ from advisor.coverage import (
     rule_coverage,
     write_records,
 )
+from advisor.bdd.case import Case, StepProblem, parse_value
+from advisor.bdd.vocabulary import closest_step
 
 from .conftest import LIBYA_2024
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor import Advisor, EngineError, _durable, compiler
-from advisor.expressions import evaluate, signal_refs
-from advisor.profile import check_profile, parse_profile
+from advisor import Advisor, EngineError
+from advisor.engine import compiler, driver
+from advisor.language.expressions import signal_refs, truth
+from advisor.language.profile import check_profile, parse_profile
 
 from .conftest import BASIC_RULES, LIBYA_2024
 from .synthetic import random_profile, write_synthetic_rules
@@ -34,11 +35,11 @@ def reference_fired(advisor: Advisor, profile: dict[str, object]) -> set[str]:
     observed = check_profile(parse_profile(profile), advisor.ruleset)
     states: dict[str, bool | None] = {}
     for sid, signal in advisor.ruleset.signals.items():
-        states[sid] = evaluate(signal.condition, observed.values, states)
+        states[sid] = truth(signal.condition, observed.values, states)
     return {
         rule_id
         for rule_id, rule in advisor.ruleset.rules.items()
-        if evaluate(rule.condition, observed.values, states) is True
+        if truth(rule.condition, observed.values, states) is True
     }
 
 
@@ -142,14 +143,14 @@ def test_an_engine_dropped_while_the_lock_is_held_is_deleted_later(tmp_path: Pat
     dropped = Advisor.from_directory(BASIC_RULES)
     handles = set(dropped._engine._handles)
     try:
-        with _durable._LOCK:
+        with driver._LOCK:
             closer = threading.Thread(target=dropped.close)
             closer.start()
             closer.join(timeout=10)
             assert not closer.is_alive()  # returned without the lock
-            assert handles <= set(_durable._QUEUED)
+            assert handles <= set(driver._QUEUED)
         working.evaluate(LIBYA_2024)  # the next holder of the lock deletes them
-        assert not handles & set(_durable._QUEUED)
+        assert not handles & set(driver._QUEUED)
     finally:
         working.close()
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from advisor import Advisor, Decision, ProfileError
-from advisor.models import Area, Horizon, Priority
+from advisor.language.models import Area, Horizon, Priority
 
 from .conftest import LIBYA_2024, WriteRules
 
@@ -195,7 +195,7 @@ def test_unknown_profile_field(basic_advisor: Advisor) -> None:
 
 
 def test_decisions_survive_full_validation(basic_advisor: Advisor) -> None:
-    # Decisions are built without validation (decision.build): validating their JSON
+    # Decisions are built without validation (decision.model.unvalidated): validating their JSON
     # again must give back an equal decision, with missing data, signals and withholding.
     rng = random.Random(4)
     profiles = [LIBYA_2024, {"country": "Empty", "indicators": {}}]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.errors import Location
-from advisor.expressions import (
+from advisor.language.expressions import (
     AllOf,
     AnyOf,
     Between,
@@ -17,8 +17,8 @@ from advisor.expressions import (
     Not,
     SignalRef,
     Truth,
-    evaluate,
     parse_expression,
+    truth,
 )
 
 
@@ -179,4 +179,4 @@ def test_token_soup_only_ever_raises_expression_error(tokens: list[str]) -> None
 def test_three_valued_evaluation(
     text: str, values: dict[str, float], expected: bool | None
 ) -> None:
-    assert evaluate(parse_expression(text), values, {}) is expected
+    assert truth(parse_expression(text), values, {}) is expected

@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from advisor.checks import load_ruleset
-from advisor.ruleset import RuleSet
+from advisor.language.files import load_ruleset
+from advisor.language.ruleset import RuleSet
 
 from .conftest import WriteRules, catalogue
 from .test_cli import ROOT, advisor

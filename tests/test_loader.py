@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.loader import parse_yaml
+from advisor.language.loader import parse_yaml
 
 
 def test_positions_of_values_and_keys() -> None:

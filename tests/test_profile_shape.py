@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor import ProfileError
-from advisor.profile import parse_profile
+from advisor.language.profile import parse_profile
 
 
 @pytest.mark.parametrize(

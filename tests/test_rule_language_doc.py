@@ -30,9 +30,9 @@ import pytest
 import yaml
 
 from advisor import Advisor, check_ruleset, load_ruleset
-from advisor.cli import _parser
-from advisor.loader import parse_yaml
-from advisor.profile import check_profile, parse_profile
+from advisor.cli.main import _parser
+from advisor.language.loader import parse_yaml
+from advisor.language.profile import check_profile, parse_profile
 
 DOC = Path(__file__).parent.parent / "docs" / "rule-language.md"
 SECTIONS = ("indicators", "measures", "signals", "rules")

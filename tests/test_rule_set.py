@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from advisor import Advisor, Decision
-from advisor.profile import read_profile
-from advisor.ruledoc import render_blocks
-from advisor.witness import find_witness
+from advisor.analysis.ruledoc import render_blocks
+from advisor.analysis.witness import find_witness
+from advisor.language.profile import read_profile
 
 ROOT = Path(__file__).parent.parent
 RULES = ROOT / "rules"
@@ -158,6 +158,8 @@ def test_libya_is_advised_more_than_its_neighbours(advisor: Advisor) -> None:
 
 def test_rules_readme_tables_are_current(advisor: Advisor) -> None:
     readme = (RULES / "README.md").read_text(encoding="utf-8")
-    assert render_blocks(readme, advisor.ruleset) == readme, "run: python -m advisor.ruledoc rules"
+    assert render_blocks(readme, advisor.ruleset) == readme, (
+        "run: python -m advisor.analysis.ruledoc rules"
+    )
     for rule_id in advisor.ruleset.rules:
         assert f"[{rule_id}](" in readme

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from advisor.loader import load_yaml, parse_yaml
-from advisor.schema import HEADER_PREFIX, SCHEMA_FILES, stale_files
+from advisor.language.json_schema import HEADER_PREFIX, SCHEMA_FILES, stale_files
+from advisor.language.loader import load_yaml, parse_yaml
 
 from .test_cli import ROOT, advisor
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from advisor import Advisor
-from advisor.profile import read_profile
+from advisor.language.profile import read_profile
 
 ROOT = Path(__file__).parent.parent
 PROFILES = ROOT / "examples" / "profiles"

@@ -5,8 +5,8 @@
 >>> decision = advisor.evaluate({"country": "Libya", "indicators": {"fsi.total": 96.5}})
 """
 
-from .checks import check_ruleset, load_ruleset
-from .decision import (
+from advisor.decide import Advisor
+from advisor.decision.model import (
     ConditionResult,
     DataGap,
     Decision,
@@ -17,7 +17,7 @@ from .decision import (
     UndeterminedRule,
     WithheldMeasure,
 )
-from .errors import (
+from advisor.errors import (
     AdvisorError,
     EngineError,
     Location,
@@ -26,8 +26,8 @@ from .errors import (
     ProfileProblem,
     RuleSetError,
 )
-from .evaluate import Advisor
-from .models import (
+from advisor.language.files import check_ruleset, load_ruleset
+from advisor.language.models import (
     Area,
     Direction,
     Horizon,
@@ -39,8 +39,8 @@ from .models import (
     SignalSpec,
     SituationProfile,
 )
-from .profile import Observations, read_profile
-from .ruleset import Rule, RuleSet, Signal
+from advisor.language.profile import Observations, read_profile
+from advisor.language.ruleset import Rule, RuleSet, Signal
 
 __all__ = [
     "Advisor",

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..checks import did_you_mean, display_path
-from ..coverage import Outcome, outcomes
-from ..decision import Decision
-from ..errors import AdvisorError, ProfileError
-from ..evaluate import Advisor
-from ..models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
-from ..profile import PERIOD, PROFILE_SUFFIXES, check_profile, read_profile
-from ..ruleset import Rule, Signal
+from advisor.analysis.coverage import Outcome, outcomes
+from advisor.decide import Advisor
+from advisor.decision.model import Decision
+from advisor.errors import AdvisorError, ProfileError
+from advisor.hints import did_you_mean, display_path
+from advisor.language.models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
+from advisor.language.profile import PERIOD, PROFILE_SUFFIXES, check_profile, read_profile
+from advisor.language.ruleset import Rule, Signal
 
 __all__ = ["Case", "StepProblem", "parse_value", "profile_name", "unquote"]
 

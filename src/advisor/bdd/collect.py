@@ -15,7 +15,7 @@ from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 from pytest_bdd.scenario import make_python_name
 
-from ..checks import display_path
+from advisor.hints import display_path
 
 __all__ = ["FeatureFile"]
 

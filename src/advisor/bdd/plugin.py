@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from ..checks import display_path
-from ..coverage import ScenarioRecord, write_records
-from ..errors import RuleSetError
-from ..evaluate import Advisor
+from advisor.analysis.coverage import ScenarioRecord, write_records
+from advisor.decide import Advisor
+from advisor.errors import RuleSetError
+from advisor.hints import display_path
+
 from .case import Case, StepProblem
 from .collect import FeatureFile
 from .vocabulary import closest_step

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..decision import Decision, Recommendation, WithheldMeasure
+from advisor.decision.model import Decision, Recommendation, WithheldMeasure
+
 from .case import Case, StepProblem, unquote
 from .vocabulary import step
 

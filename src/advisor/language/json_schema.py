@@ -29,10 +29,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .checks import SECTIONS, display_path
-from .expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
-from .loader import parse_yaml
-from .models import SituationProfile
+from advisor.hints import display_path
+from advisor.language.expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
+from advisor.language.loader import parse_yaml
+from advisor.language.models import SituationProfile
+from advisor.language.validation import SECTIONS
 
 __all__ = [
     "HEADER_PREFIX",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .decision import ConditionResult, Decision
-from .explain import format_value
+from advisor.decision.explain import format_value
+from advisor.decision.model import ConditionResult, Decision
 
 __all__ = ["render_decision"]
 

@@ -18,11 +18,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checks import display_path
-from .coverage import RuleCoverage, read_records, rule_coverage
-from .errors import EngineError, Location, Problem
-from .evaluate import validate_directory
-from .ruleset import RuleSet
+from advisor.analysis.coverage import RuleCoverage, read_records, rule_coverage
+from advisor.decide import validate_directory
+from advisor.errors import EngineError, Location, Problem
+from advisor.hints import display_path
+from advisor.language.ruleset import RuleSet
 
 __all__ = ["add_check_parser", "run_check"]
 

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import Area, Horizon, Priority
+from advisor.language.models import Area, Horizon, Priority
 
 __all__ = [
     "ConditionResult",
@@ -25,7 +25,7 @@ __all__ = [
     "SignalResult",
     "UndeterminedRule",
     "WithheldMeasure",
-    "build",
+    "unvalidated",
 ]
 
 Scalar = float | int | bool | str
@@ -39,7 +39,7 @@ Out = TypeVar("Out", bound=_Out)
 _set = object.__setattr__
 
 
-def build(model: type[Out], **fields: Any) -> Out:
+def unvalidated(model: type[Out], **fields: Any) -> Out:
     """An output model from values the advisor has already checked, without validating again.
 
     Validation of a whole decision cost more than the engine's work: the

@@ -9,9 +9,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from .errors import Location
-from .expressions import Atom, Condition, Operand, SignalRef, Truth3, Value, atoms, evaluate
-from .models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
+from advisor.errors import Location
+from advisor.language.expressions import (
+    Atom,
+    Condition,
+    Operand,
+    SignalRef,
+    Truth3,
+    Value,
+    atoms,
+    truth,
+)
+from advisor.language.models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
 
 __all__ = ["Rule", "RuleSet", "Signal"]
 
@@ -98,11 +107,21 @@ class RuleSet:
             {rule_id: _reads(rule.leaves, by_signal) for rule_id, rule in self.rules.items()}
         )
 
+    @cached_property
+    def signals_read(self) -> Mapping[str, frozenset[str]]:
+        """Per rule, every signal it reads, directly or through other signals."""
+        through: dict[str, frozenset[str]] = {}
+        for signal_id, signal in self.signals.items():  # dependency order
+            through[signal_id] = _signals_of(signal.leaves, through)
+        return MappingProxyType(
+            {rule_id: _signals_of(rule.leaves, through) for rule_id, rule in self.rules.items()}
+        )
+
     def signal_states(self, values: Mapping[str, Value]) -> dict[str, Truth3]:
         """Every signal by the reference (Python, three-valued) evaluator, in dependency order."""
         states: dict[str, Truth3] = {}
         for signal_id, signal in self.signals.items():
-            states[signal_id] = evaluate(signal.condition, values, states)
+            states[signal_id] = truth(signal.condition, values, states)
         return states
 
     def operands(self) -> list[Operand]:
@@ -132,6 +151,16 @@ def _reads(
         else:
             reads[leaf.operand.key] = leaf.operand.indicator
     return reads
+
+
+def _signals_of(
+    leaves: tuple[Atom | SignalRef, ...], through: Mapping[str, frozenset[str]]
+) -> frozenset[str]:
+    found: set[str] = set()
+    for leaf in leaves:
+        if isinstance(leaf, SignalRef):
+            found |= {leaf.signal, *through[leaf.signal]}
+    return frozenset(found)
 
 
 def _content_hash(

@@ -23,10 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import did_you_mean, load_ruleset
-from .errors import RuleSetError
-from .expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef, signal_refs
-from .ruleset import RuleSet
+from advisor.errors import RuleSetError
+from advisor.hints import did_you_mean
+from advisor.language.expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef, signal_refs
+from advisor.language.files import load_ruleset
+from advisor.language.ruleset import RuleSet
 
 __all__ = [
     "INSTALL_GRAPHVIZ",

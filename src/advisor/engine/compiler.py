@@ -38,8 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from .errors import Location, Problem, RuleSetError
-from .expressions import (
+from advisor.errors import Location, Problem, RuleSetError
+from advisor.language.expressions import (
     AllOf,
     AnyOf,
     Between,
@@ -52,7 +52,7 @@ from .expressions import (
     Value,
     signal_refs,
 )
-from .ruleset import RuleSet
+from advisor.language.ruleset import RuleSet
 
 __all__ = [
     "SENTINEL",

@@ -21,12 +21,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .checks import did_you_mean
-from .errors import ProfileError, ProfileProblem
-from .expressions import Value, normalise_number
-from .loader import parse_yaml
-from .models import PERIOD_PATTERN, IndicatorSpec, IndicatorType, SituationProfile
-from .ruleset import RuleSet
+from advisor.errors import ProfileError, ProfileProblem
+from advisor.hints import did_you_mean
+from advisor.language.expressions import Value, normalise_number
+from advisor.language.loader import parse_yaml
+from advisor.language.models import PERIOD_PATTERN, IndicatorSpec, IndicatorType, SituationProfile
+from advisor.language.ruleset import RuleSet
 
 __all__ = [
     "PROFILE_SUFFIXES",

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem
+from advisor.errors import Location, Problem
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "JsonPath", "SourceDocument", "load_yaml", "parse_yaml"]
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from .decision import Decision, Sensitivity, SensitivityChange, build
-from .expressions import Between, Comparison, Condition, Value, atoms, evaluate
-from .models import IndicatorType, Priority
-from .profile import Observations
-from .ruleset import Rule, RuleSet
+from advisor.decision.model import Decision, Sensitivity, SensitivityChange, unvalidated
+from advisor.language.expressions import Between, Comparison, Condition, Value, atoms, truth
+from advisor.language.models import IndicatorType, Priority
+from advisor.language.profile import Observations
+from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = ["sensitivity"]
 
@@ -50,7 +50,7 @@ def sensitivity(
                     continue
                 before = set(decision.fired) & {rule.id for rule in acting}
                 changes.append(
-                    build(
+                    unvalidated(
                         SensitivityChange,
                         indicator=indicator,
                         now=now,
@@ -61,7 +61,7 @@ def sensitivity(
                     )
                 )
         results.append(
-            build(
+            unvalidated(
                 Sensitivity,
                 measure=measure,
                 priority=recommendation.priority,
@@ -110,7 +110,7 @@ def _thresholds(condition: Condition, indicator: str) -> Iterator[float | int]:
 
 def _fired(ruleset: RuleSet, acting: Iterable[Rule], values: Mapping[str, Value]) -> list[Rule]:
     signals = ruleset.signal_states(values)
-    return [rule for rule in acting if evaluate(rule.condition, values, signals) is True]
+    return [rule for rule in acting if truth(rule.condition, values, signals) is True]
 
 
 def _outcome(measure: str, fired: Iterable[Rule]) -> Priority | None:

@@ -13,18 +13,16 @@ Stages, each collecting problems rather than stopping at the first:
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Location, Problem, RuleSetError
-from .expressions import (
+from advisor.errors import Location, Problem
+from advisor.hints import did_you_mean
+from advisor.language.expressions import (
     AllOf,
     AnyOf,
     Between,
@@ -40,8 +38,8 @@ from .expressions import (
     parse_expression,
     signal_refs,
 )
-from .loader import JsonPath, SourceDocument, load_yaml
-from .models import (
+from advisor.language.loader import JsonPath, SourceDocument
+from advisor.language.models import (
     IndicatorSpec,
     IndicatorType,
     MeasureSpec,
@@ -51,9 +49,10 @@ from .models import (
     SignalSpec,
     Withhold,
 )
-from .ruleset import Rule, RuleSet, Signal
+from advisor.language.ruleset import Rule, RuleSet, Signal
+from advisor.language.templates import PLACEHOLDER
 
-__all__ = ["check_ruleset", "did_you_mean", "display_path", "load_ruleset", "rule_files"]
+__all__ = ["SECTIONS", "RuleFileChecker"]
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "indicators": IndicatorSpec,
@@ -62,56 +61,6 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "rules": RuleSpec,
 }
 _KIND = {"indicators": "indicator", "measures": "measure", "signals": "signal", "rules": "rule"}
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """'did you mean "x"?' for the closest candidate, or None when nothing is close."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f'did you mean "{matches[0]}"?' if matches else None
-
-
-def display_path(path: Path) -> str:
-    """A path as the user typed it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def rule_files(directory: Path) -> list[Path]:
-    """The rule files of a directory, recursively, in a stable order."""
-    found = [*directory.rglob("*.yaml"), *directory.rglob("*.yml")]
-    return sorted(
-        p for p in found if not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
-
-
-def load_ruleset(directory: Path | str) -> RuleSet:
-    """Load and check a rule directory; raises `RuleSetError` listing every problem."""
-    problems, ruleset = check_ruleset(directory)
-    if problems or ruleset is None:
-        raise RuleSetError(problems)
-    return ruleset
-
-
-def check_ruleset(directory: Path | str) -> tuple[list[Problem], RuleSet | None]:
-    """Every problem of a rule directory, sorted, and the rule set when there are none."""
-    root = Path(directory)
-    if not root.is_dir():
-        where = Location(display_path(root))
-        return [Problem(where, "rule directory not found", "no-rules")], None
-    files = rule_files(root)
-    if not files:
-        where = Location(display_path(root))
-        return [Problem(where, "no rule files (*.yaml) here", "no-rules")], None
-    collector = _Collector()
-    for path in files:
-        collector.add_document(load_yaml(path, display_path(path)))
-    ruleset = collector.finish()
-    problems = sorted(set(collector.problems))
-    return problems, (ruleset if not problems else None)
 
 
 @dataclass
@@ -126,7 +75,7 @@ class _Entry:
 
 
 @dataclass
-class _Collector:
+class RuleFileChecker:
     problems: list[Problem] = field(default_factory=list)
     entries: dict[str, dict[str, _Entry]] = field(
         default_factory=lambda: {section: {} for section in SECTIONS}

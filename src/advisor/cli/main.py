@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .check import add_check_parser, run_check
-from .diff import add_diff_parser, run_diff
-from .errors import EngineError, ProfileError, RuleSetError
-from .evaluate import Advisor, validate_directory
-from .graph import add_graph_parser, run_graph
-from .profile import read_profile
-from .render import render_decision
-from .schema import add_schema_parser, run_schema
-from .whatif import apply_changes
+from advisor.analysis.impact import add_diff_parser, run_diff
+from advisor.analysis.overrides import apply_changes
+from advisor.analysis.rulemap import add_graph_parser, run_graph
+from advisor.cli.check import add_check_parser, run_check
+from advisor.decide import Advisor, validate_directory
+from advisor.decision.render import render_decision
+from advisor.errors import EngineError, ProfileError, RuleSetError
+from advisor.language.json_schema import add_schema_parser, run_schema
+from advisor.language.profile import read_profile
 
 __all__ = ["main"]
 
@@ -173,6 +173,3 @@ def _recommend(args: argparse.Namespace) -> int:
         sys.stdout.write(render_decision(decision))
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

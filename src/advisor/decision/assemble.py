@@ -1,16 +1,14 @@
-"""Profile -> Decision: durable_rules decides what fires; this module assembles the answer."""
+"""One decision from what the engine fired: recommendations, withholding, safeguards,
+signals, undetermined rules and data gaps, with the engine cross-checked by the reference
+evaluator for every signal and every fired or data-lacking rule.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
-from ._durable import Firing, NativeEngine
-from .checks import check_ruleset, load_ruleset
-from .compiler import EnginePlan, compile_plan
-from .decision import (
+from advisor.decision.explain import condition_results, render_because
+from advisor.decision.model import (
     ConditionResult,
     DataGap,
     Decision,
@@ -20,82 +18,22 @@ from .decision import (
     SignalResult,
     UndeterminedRule,
     WithheldMeasure,
-    build,
+    unvalidated,
 )
-from .errors import EngineError, Problem, RuleSetError
-from .explain import condition_results, render_because
-from .expressions import evaluate
-from .models import Priority, SituationProfile
-from .profile import Observations, check_profile, parse_profile
-from .ruleset import Rule, RuleSet
-from .sensitivity import sensitivity as sensitivity_of
+from advisor.engine.driver import Firing
+from advisor.errors import EngineError
+from advisor.language.expressions import truth
+from advisor.language.models import Priority
+from advisor.language.profile import Observations
+from advisor.language.ruleset import Rule, RuleSet
 
-__all__ = ["Advisor", "validate_directory"]
-
-
-class Advisor:
-    """A rule set compiled into the engine once, evaluated many times.
-
-    Safe to share between threads; each evaluation is isolated and leaves
-    nothing behind in the engine.
-    """
-
-    def __init__(self, ruleset: RuleSet) -> None:
-        self.ruleset = ruleset
-        self.plan: EnginePlan = compile_plan(ruleset)
-        self._engine = NativeEngine(self.plan.rulesets, self.plan.signal_numbers)
-
-    @classmethod
-    def from_directory(cls, directory: Path | str) -> Advisor:
-        """Load, check and compile the rule files of a directory."""
-        return cls(load_ruleset(directory))
-
-    def close(self) -> None:
-        """Free the engine's memory now rather than when the advisor is garbage-collected."""
-        self._engine.close()
-
-    def observe(
-        self, profile: SituationProfile | Mapping[str, Any], source: str = "<profile>"
-    ) -> Observations:
-        """Check a profile against the catalogue; raises `ProfileError` naming each problem."""
-        if not isinstance(profile, SituationProfile):
-            profile = parse_profile(profile, source)
-        return check_profile(profile, self.ruleset, source)
-
-    def evaluate(
-        self,
-        profile: SituationProfile | Mapping[str, Any] | Observations,
-        *,
-        sensitivity: bool = False,
-    ) -> Decision:
-        """The decision for one profile; with `sensitivity`, also what single changes would do."""
-        observations = profile if isinstance(profile, Observations) else self.observe(profile)
-        firing = self._engine.run(observations.values)
-        decision = _Assembly(self.ruleset, observations, firing).decision()
-        if sensitivity:
-            what_if = sensitivity_of(self.ruleset, observations, decision)
-            decision = build(Decision, **{**decision.__dict__, "sensitivity": what_if})
-        return decision
+__all__ = ["DecisionAssembly"]
 
 
-def validate_directory(directory: Path | str) -> tuple[list[Problem], RuleSet | None]:
-    """Check rule files, the engine's limits included: the problems, or the valid rule set.
-
-    Raises `EngineError` if the engine refuses a ruleset the checks passed (a bug).
-    """
-    problems, ruleset = check_ruleset(directory)
-    if ruleset is not None:
-        try:
-            Advisor(ruleset).close()
-        except RuleSetError as exc:
-            return list(exc.problems), None
-    return problems, ruleset
-
-
-class _Assembly:
+class DecisionAssembly:
     """Builds a Decision from what fired; checks the engine against the reference evaluator.
 
-    Output models are made with `decision.build`, not validated again: every
+    Output models are made with `decision.model.unvalidated`, not validated again: every
     value in them comes from the checked rule set and profile.
     """
 
@@ -115,7 +53,7 @@ class _Assembly:
             if sid in self.firing.signals_true:
                 states[sid] = True
                 continue
-            outcome = evaluate(signal.condition, self.values, states)
+            outcome = truth(signal.condition, self.values, states)
             if outcome is True or (sid in self.firing.signals_false and outcome is not False):
                 raise EngineError(f'engine and evaluator disagree on signal "{sid}"')
             states[sid] = outcome
@@ -125,7 +63,7 @@ class _Assembly:
         # A rule that acts on several measures gives the same reason to each: build it once.
         key = (rule.id, priority)
         if key not in self._reasons:
-            self._reasons[key] = build(
+            self._reasons[key] = unvalidated(
                 Reason,
                 rule=rule.id,
                 title=rule.spec.title,
@@ -157,7 +95,7 @@ class _Assembly:
             engine_says = rule_id in self.firing.rules
             reads = self.ruleset.rule_operands[rule_id]
             if engine_says or not reads.keys() <= known:
-                outcome = evaluate(rule.condition, self.values, self.signals)
+                outcome = truth(rule.condition, self.values, self.signals)
                 if (outcome is True) != engine_says:
                     raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
                 if outcome is None:
@@ -165,14 +103,14 @@ class _Assembly:
                     # too short for the function read (change() of one period).
                     missing = sorted({reads[key] for key in reads.keys() - known})
                     undetermined.append(
-                        build(
+                        unvalidated(
                             UndeterminedRule, rule=rule_id, title=rule.spec.title, missing=missing
                         )
                     )
             if engine_says:
                 fired.append(rule)
         recommendations, withheld = self._measures(fired)
-        return build(
+        return unvalidated(
             Decision,
             country=self.observations.country,
             period=self.observations.period,
@@ -180,7 +118,7 @@ class _Assembly:
             recommendations=recommendations,
             withheld=withheld,
             signals=[
-                build(
+                unvalidated(
                     SignalResult,
                     signal=sid,
                     title=signal.spec.title,
@@ -206,7 +144,7 @@ class _Assembly:
                 withholding[withheld_action.measure].append(rule)
             for guard in rule.spec.safeguard:
                 safeguards[guard.measure].append(
-                    build(
+                    unvalidated(
                         SafeguardNote,
                         requires=guard.requires,
                         rule=rule.id,
@@ -221,7 +159,7 @@ class _Assembly:
             spec = measures[measure_id]
             priority = max((p for p, _ in reasons), key=lambda p: p.rank)
             recommendations.append(
-                build(
+                unvalidated(
                     Recommendation,
                     measure=measure_id,
                     title=spec.title,
@@ -241,7 +179,7 @@ class _Assembly:
             )
         recommendations.sort(key=lambda r: (-r.priority.rank, r.measure))
         withheld = [
-            build(
+            unvalidated(
                 WithheldMeasure,
                 measure=measure_id,
                 title=measures[measure_id].title,
@@ -265,7 +203,9 @@ class _Assembly:
             for indicator in item.missing:
                 hidden[indicator].append(item.rule)
         gaps = [
-            build(DataGap, indicator=i, title=self.ruleset.indicators[i].title, rules=sorted(rules))
+            unvalidated(
+                DataGap, indicator=i, title=self.ruleset.indicators[i].title, rules=sorted(rules)
+            )
             for i, rules in hidden.items()
         ]
         return sorted(gaps, key=lambda g: (-len(g.rules), g.indicator))

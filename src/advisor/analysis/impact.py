@@ -28,13 +28,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import display_path
-from .decision import Decision
-from .errors import AdvisorError, ProfileError, RuleSetError
-from .evaluate import Advisor
-from .models import Priority
-from .profile import PROFILE_SUFFIXES, read_profile
-from .ruleset import Rule, RuleSet
+from advisor.decide import Advisor
+from advisor.decision.model import Decision
+from advisor.errors import AdvisorError, ProfileError, RuleSetError
+from advisor.hints import display_path
+from advisor.language.models import Priority
+from advisor.language.profile import PROFILE_SUFFIXES, read_profile
+from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = [
     "Base",

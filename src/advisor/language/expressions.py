@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from .errors import Location
+from advisor.errors import Location
 
 __all__ = [
     "FUNCTIONS",
@@ -55,10 +55,10 @@ __all__ = [
     "Truth",
     "Value",
     "atoms",
-    "evaluate",
     "normalise_number",
     "parse_expression",
     "signal_refs",
+    "truth",
 ]
 
 MAX_EXPRESSION_LENGTH = 2_000
@@ -189,7 +189,7 @@ def signal_refs(condition: Condition) -> Iterator[SignalRef]:
 Truth3: TypeAlias = bool | None
 
 
-def evaluate(
+def truth(
     condition: Condition,
     values: Mapping[str, Value],
     signals: Mapping[str, Truth3],
@@ -198,7 +198,7 @@ def evaluate(
     if isinstance(condition, AllOf):
         result: Truth3 = True
         for item in condition.items:
-            outcome = evaluate(item, values, signals)
+            outcome = truth(item, values, signals)
             if outcome is False:
                 return False
             if outcome is None:
@@ -207,14 +207,14 @@ def evaluate(
     if isinstance(condition, AnyOf):
         result = False
         for item in condition.items:
-            outcome = evaluate(item, values, signals)
+            outcome = truth(item, values, signals)
             if outcome is True:
                 return True
             if outcome is None:
                 result = None
         return result
     if isinstance(condition, Not):
-        outcome = evaluate(condition.item, values, signals)
+        outcome = truth(condition.item, values, signals)
         return None if outcome is None else not outcome
     if isinstance(condition, SignalRef):
         return signals.get(condition.signal)

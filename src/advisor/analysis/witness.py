@@ -18,10 +18,18 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
-from .expressions import Between, Comparison, Membership, Truth3, Value, atoms, evaluate
-from .models import IndicatorSpec, IndicatorType
-from .profile import Series, operand_values
-from .ruleset import RuleSet
+from advisor.language.expressions import (
+    Between,
+    Comparison,
+    Membership,
+    Truth3,
+    Value,
+    atoms,
+    truth,
+)
+from advisor.language.models import IndicatorSpec, IndicatorType
+from advisor.language.profile import Series, operand_values
+from advisor.language.ruleset import RuleSet
 
 __all__ = ["Witness", "find_witness"]
 
@@ -49,7 +57,7 @@ def find_witness(
 
 def _rule_outcome(ruleset: RuleSet, rule_id: str, witness: Witness) -> Truth3:
     values = operand_values(ruleset, witness)
-    return evaluate(ruleset.rules[rule_id].condition, values, ruleset.signal_states(values))
+    return truth(ruleset.rules[rule_id].condition, values, ruleset.signal_states(values))
 
 
 def _thresholds(ruleset: RuleSet) -> Mapping[str, list[tuple[str | None, Value]]]:

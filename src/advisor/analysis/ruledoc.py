@@ -1,7 +1,7 @@
 """The analyst's map of a rule set as markdown tables, kept current inside `rules/README.md`.
 
 The tables are generated from the rule files, so they cannot drift from what
-the engine runs: `python -m advisor.ruledoc [RULES_DIR]` rewrites the blocks
+the engine runs: `python -m advisor.analysis.ruledoc [RULES_DIR]` rewrites the blocks
 between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`
 in `RULES_DIR/README.md`, and a test fails when the committed file is stale.
 """
@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .checks import load_ruleset
-from .expressions import signal_refs
-from .ruleset import Rule, RuleSet
+from advisor.language.expressions import signal_refs
+from advisor.language.files import load_ruleset
+from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = ["BLOCKS", "refresh", "render_blocks"]
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import yaml
 
-from .checks import did_you_mean
-from .errors import ProfileError, ProfileProblem
-from .models import SituationProfile
-from .profile import parse_profile
+from advisor.errors import ProfileError, ProfileProblem
+from advisor.hints import did_you_mean
+from advisor.language.models import SituationProfile
+from advisor.language.profile import parse_profile
 
 __all__ = ["apply_changes"]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .decision import Decision
-from .errors import Location
-from .ruleset import RuleSet
+from advisor.decision.model import Decision
+from advisor.errors import Location
+from advisor.language.ruleset import RuleSet
 
 __all__ = [
     "Outcome",

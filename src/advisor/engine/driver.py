@@ -40,9 +40,16 @@ from dataclasses import dataclass
 
 import durable_rules_engine as _native
 
-from .compiler import SENTINEL, Action, CompiledRuleset, FactGroup, engine_number, fnv1a_32
-from .errors import EngineError
-from .expressions import Value
+from advisor.engine.compiler import (
+    SENTINEL,
+    Action,
+    CompiledRuleset,
+    FactGroup,
+    engine_number,
+    fnv1a_32,
+)
+from advisor.errors import EngineError
+from advisor.language.expressions import Value
 
 __all__ = ["Firing", "NativeEngine"]
 

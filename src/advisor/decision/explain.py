@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .checks import PLACEHOLDER
-from .decision import ConditionResult, build
-from .expressions import (
+from advisor.decision.model import ConditionResult, unvalidated
+from advisor.language.expressions import (
     Atom,
     Between,
     Comparison,
@@ -17,6 +16,7 @@ from .expressions import (
     atom_holds,
     normalise_number,
 )
+from advisor.language.templates import PLACEHOLDER
 
 __all__ = ["condition_results", "format_value", "margin", "render_because"]
 
@@ -31,7 +31,7 @@ def condition_results(
     for leaf in leaves:
         if isinstance(leaf, SignalRef):
             results.append(
-                build(
+                unvalidated(
                     ConditionResult,
                     condition=leaf.text,
                     holds=signals.get(leaf.signal),
@@ -55,7 +55,7 @@ def condition_results(
         elif isinstance(leaf, Membership):
             operator, threshold = "in", list(leaf.values)
         results.append(
-            build(
+            unvalidated(
                 ConditionResult,
                 condition=leaf.text,
                 holds=holds,
