@@ -1,9 +1,9 @@
 """The Cooperation Advisor HTTP service.
 
->>> from api import Settings, create_app
+>>> from advisor.api import Settings, create_app
 >>> app = create_app(Settings(rules_dir="rules", database_url="sqlite:///decisions.db"))
 
-`advisor serve` runs it under uvicorn in several worker processes (see `api.serve`).
+`advisor serve` runs it under uvicorn in several worker processes (see `advisor.api.serve`).
 """
 
 from .app import create_app

@@ -187,4 +187,5 @@ def _alembic_config(connection: Connection | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["target_metadata"] = metadata
     return config

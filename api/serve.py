@@ -104,7 +104,7 @@ def serve(settings: Settings) -> int:
         os.environ.update(workers.environment())
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         config = uvicorn.Config(
-            "api.worker:app_from_env",
+            "advisor.api.worker:app_from_env",
             factory=True,
             host=settings.host,
             port=settings.port,

@@ -6,7 +6,7 @@ The same uvicorn settings: its `Multiprocess` supervisor over one bound
 socket, the same worker count, uvicorn's default logging configuration
 (access log included) and graceful-shutdown timeout.
 
-Both set TCP_NODELAY on the listening socket (`api.serve.bind_listener`):
+Both set TCP_NODELAY on the listening socket (`advisor.api.serve.bind_listener`):
 under uvicorn's `bind_socket` alone a response shorter than a segment waits
 about 40 ms for the client's delayed ACK, and the benchmark would measure the
 kernel's timer rather than FastAPI.
@@ -18,10 +18,9 @@ import argparse
 import sys
 
 import uvicorn
+from advisor.api.serve import bind_listener
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
-
-from api.serve import bind_listener
 
 
 def main(argv: list[str] | None = None) -> int:

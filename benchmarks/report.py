@@ -325,7 +325,7 @@ def _service(report: Report) -> str:
         )
     lines.append(
         "- Both servers set TCP_NODELAY on their listening socket "
-        "(`api.serve.bind_listener`): under uvicorn's `bind_socket` alone a response "
+        "(`advisor.api.serve.bind_listener`): under uvicorn's `bind_socket` alone a response "
         "shorter than a segment waits about 40 ms for the client's delayed ACK."
     )
     for (target, concurrency), figures in s.runs.items():

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from alembic import context
 
-from api.decision_log import metadata
-
+# Both come from the caller rather than an import: this file is loaded by path, outside the
+# package, and type checkers see the service folder under its source name.
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run the migrations through api.decision_log.DecisionLog.migrate()")
+    raise RuntimeError("run the migrations through advisor.api.decision_log.DecisionLog.migrate()")
 
-context.configure(connection=connection, target_metadata=metadata)
+context.configure(
+    connection=connection, target_metadata=context.config.attributes["target_metadata"]
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from advisor.api import Settings, create_app
 from fastapi.testclient import TestClient
-
-from api import Settings, create_app
 
 from ..conftest import BASIC_RULES
 from .postgres import PostgresServer, find_binaries, postgres_server

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from advisor.api import Settings, create_app
+from advisor.api.decision_log import DecisionLog, LoggedDecision
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
-
-from api import Settings, create_app
-from api.decision_log import DecisionLog, LoggedDecision
 
 from ..conftest import LIBYA_2024
 
@@ -123,7 +122,7 @@ def test_a_recorded_decision_survives_the_writer_being_killed(
         f"""
         import os, signal
         from datetime import UTC, datetime
-        from api.decision_log import DecisionLog, LoggedDecision
+        from advisor.api.decision_log import DecisionLog, LoggedDecision
         log = DecisionLog({database_url!r})
         log.record([LoggedDecision({decision_id!r}, datetime.now(UTC), "h", "{{}}", "{{}}")])
         os.kill(os.getpid(), signal.SIGKILL)
@@ -142,7 +141,7 @@ def test_processes_writing_one_sqlite_file_wait_for_each_other(tmp_path: Path) -
         f"""
         import uuid
         from datetime import UTC, datetime
-        from api.decision_log import DecisionLog, LoggedDecision
+        from advisor.api.decision_log import DecisionLog, LoggedDecision
         log = DecisionLog({url!r})
         for _ in range(100):
             log.record([LoggedDecision(str(uuid.uuid4()), datetime.now(UTC), "h", "{{}}", "{{}}")])

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from advisor.api import Settings, create_app
+from advisor.api.decision_log import DecisionLog
+from advisor.api.errors import ErrorBody
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from advisor import Advisor
-from api import Settings, create_app
-from api.decision_log import DecisionLog
-from api.errors import ErrorBody
 
 from ..conftest import LIBYA_2024
 from .conftest import ADMIN_TOKEN

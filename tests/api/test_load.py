@@ -19,8 +19,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-
-from api.decision_log import DecisionLog
+from advisor.api.decision_log import DecisionLog
 
 from ..conftest import LIBYA_2024
 from .server import Server, advisor_server

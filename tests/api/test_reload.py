@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from advisor.api import Settings, create_app
+from advisor.api.holder import LAST_GOOD, RuleSetHolder
+from advisor.api.watcher import RuleSetWatcher
 from fastapi.testclient import TestClient
 
 from advisor import RuleSetError
-from api import Settings, create_app
-from api.holder import LAST_GOOD, RuleSetHolder
-from api.watcher import RuleSetWatcher
 
 from ..conftest import LIBYA_2024
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from advisor.api.decision_log import DecisionLog
 
 from advisor import Advisor
-from api.decision_log import DecisionLog
 
 from ..conftest import LIBYA_2024
 from .conftest import ADMIN_TOKEN

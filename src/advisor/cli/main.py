@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol, cast
 
 from advisor.analysis.impact import add_diff_parser, run_diff
 from advisor.analysis.overrides import apply_changes
@@ -34,6 +35,23 @@ def _version() -> str:
         return metadata.version("cooperation-advisor")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "unknown"
+
+
+class ContributedCommand(Protocol):
+    """A command another part of the distribution adds (`advisor.commands` entry points)."""
+
+    NAME: str
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _contributed_commands() -> list[ContributedCommand]:
+    """`advisor serve` comes from the service this way, so the core never imports it."""
+    found = metadata.entry_points(group="advisor.commands")
+    return [cast(ContributedCommand, entry.load()) for entry in sorted(found, key=lambda e: e.name)]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,14 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     add_graph_parser(commands)
     add_diff_parser(commands)
 
-    serve = commands.add_parser(
-        "serve", help="run the HTTP service (settings: ADVISOR_* variables, see README)"
-    )
-    serve.add_argument("--rules", type=Path, help="rule directory (default: rules)")
-    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: 8000)")
-    serve.add_argument("--workers", type=int, help="worker processes (default: 2)")
-    serve.add_argument("--database-url", help="decision log (default: sqlite:///decisions.db)")
+    for command in _contributed_commands():
+        command.add_arguments(commands.add_parser(command.NAME, help=command.HELP))
     return parser
 
 
@@ -109,10 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_graph(args)
     if args.command == "diff":
         return run_diff(args)
-    if args.command == "serve":
-        from api.serve import serve_command  # the service's dependencies load only here
-
-        return serve_command(args.rules, args.host, args.port, args.workers, args.database_url)
+    for command in _contributed_commands():
+        if args.command == command.NAME:
+            return command.run(args)
     return _recommend(args)
 
 
@@ -172,4 +183,3 @@ def _recommend(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_decision(decision))
     return 0
-
