@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -160,3 +161,24 @@ def test_ruledoc_regenerates_the_tables_and_checks_them(
     assert capsys.readouterr().out == f"{readme}: already current\n"
     assert cli.main(["ruledoc", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"{tmp_path / 'README.md'}: file not found\n"
+
+
+def test_only_the_command_line_parses_arguments_or_prints() -> None:
+    # Library modules return data; advisor.cli reads the command line and prints.
+    offending = []
+    for path in sorted((ROOT / "src" / "advisor").rglob("*.py")):
+        if "cli" in path.relative_to(ROOT / "src" / "advisor").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            imported = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                imported = [node.module or ""]
+            printing = isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                "print",
+                "sys.stdout.write",
+                "sys.stderr.write",
+                "sys.exit",
+            )
+            if "argparse" in imported or printing:
+                offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offending == []
