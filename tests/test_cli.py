@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from advisor import EngineError, cli, decide
+from advisor.cli.exit_codes import ExitCode
 
 from .conftest import BASIC_RULES, WriteRules, catalogue
 
@@ -120,3 +123,62 @@ def test_an_engine_refusal_exits_3_without_a_traceback(
     errors = capsys.readouterr().err
     assert errors.count("internal engine error (please report it): the engine refused") == 2
     assert "Traceback" not in errors
+
+
+def test_exit_codes_keep_their_values() -> None:
+    # CI scripts, hooks and the README rely on these numbers.
+    assert [(code.name, int(code)) for code in ExitCode] == [
+        ("SUCCESS", 0),
+        ("PROBLEMS", 1),
+        ("USAGE", 2),
+        ("INTERNAL", 3),
+        ("EXTERNAL", 4),
+    ]
+
+
+def test_ruledoc_regenerates_the_tables_and_checks_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    readme = rules / "README.md"
+    current = readme.read_text(encoding="utf-8")
+    stale = current.replace("| none | none |", "| stale | none |", 1)
+    assert stale != current
+    readme.write_text(stale, encoding="utf-8")
+
+    assert cli.main(["ruledoc", str(rules), "--check"]) == 1
+    assert readme.read_text(encoding="utf-8") == stale  # --check writes nothing
+    assert capsys.readouterr().err.splitlines() == [
+        f"{readme}: out of date",
+        f"run: advisor ruledoc {rules}",
+    ]
+    assert cli.main(["ruledoc", str(rules)]) == 0
+    assert readme.read_text(encoding="utf-8") == current
+    assert capsys.readouterr().out == f"{readme}: updated\n"
+    assert cli.main(["ruledoc", str(rules), "--check"]) == 0
+    assert cli.main(["ruledoc", str(rules)]) == 0
+    assert capsys.readouterr().out == f"{readme}: already current\n"
+    assert cli.main(["ruledoc", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"{tmp_path / 'README.md'}: file not found\n"
+
+
+def test_only_the_command_line_parses_arguments_or_prints() -> None:
+    # Library modules return data; advisor.cli reads the command line and prints.
+    offending = []
+    for path in sorted((ROOT / "src" / "advisor").rglob("*.py")):
+        if "cli" in path.relative_to(ROOT / "src" / "advisor").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            imported = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                imported = [node.module or ""]
+            printing = isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                "print",
+                "sys.stdout.write",
+                "sys.stderr.write",
+                "sys.exit",
+            )
+            if "argparse" in imported or printing:
+                offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offending == []

@@ -158,8 +158,6 @@ def test_libya_is_advised_more_than_its_neighbours(advisor: Advisor) -> None:
 
 def test_rules_readme_tables_are_current(advisor: Advisor) -> None:
     readme = (RULES / "README.md").read_text(encoding="utf-8")
-    assert render_blocks(readme, advisor.ruleset) == readme, (
-        "run: python -m advisor.analysis.ruledoc rules"
-    )
+    assert render_blocks(readme, advisor.ruleset) == readme, "run: advisor ruledoc rules"
     for rule_id in advisor.ruleset.rules:
         assert f"[{rule_id}](" in readme

@@ -1,54 +1,39 @@
-"""`advisor diff`: what a rule edit changes for real countries, as a pull-request comment.
+"""The impact of a rule edit: the same profiles evaluated under the rule set before and after.
 
-The working rule set (`--rules`, default `rules`) and a base rule set (`--base`:
-a directory, or a git revision of the repository holding `--rules`) each
-evaluate the same profiles (`--profiles`, default `examples/profiles`). For
-every profile the report lists each measure whose outcome differs (added,
-removed, withheld, no longer withheld, priority raised or lowered, safeguards
-changed) with the rules responsible: those whose action on the measure differs
-between the two runs, because the rule fires in one and not the other, or its
+For every profile, each measure whose outcome differs (added, removed,
+withheld, no longer withheld, priority raised or lowered, safeguards changed)
+with the rules responsible: those whose action on the measure differs between
+the two runs, because the rule fires in one and not the other, or its
 recommendation changed. Rules that fire differently without changing any
 measure are listed too, since the reasons a decision gives have changed.
 
-Exit codes: 0, or 1 with `--fail-on-change` when anything changed; 2 when the
-input is wrong (a revision or directory that is not there, rule files with
-problems, a profile neither rule set accepts).
+`baseline` finds the rule set before the edit, `impact_report` writes the
+markdown, and `advisor diff` (`advisor.cli.diff`) puts them together.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
-import subprocess
-import sys
-import tarfile
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from advisor.decide import Advisor
 from advisor.decision.model import Decision
-from advisor.errors import AdvisorError, ProfileError, RuleSetError
+from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import display_path
-from advisor.language.models import Priority
-from advisor.language.profile import PROFILE_SUFFIXES, read_profile
+from advisor.language.models import Priority, SituationProfile
+from advisor.language.profile import PROFILE_SUFFIXES, Observations, read_profile
 from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = [
-    "Base",
     "DiffInputError",
+    "Evaluator",
     "MeasureChange",
     "ProfileImpact",
-    "add_diff_parser",
-    "base_rules",
     "compare",
-    "render_markdown",
-    "run_diff",
+    "profile_files",
+    "ruleset_changes",
 ]
 
-EXIT_CHANGED, EXIT_INPUT = 1, 2
 NOT_RECOMMENDED = "not recommended"
 WITHHELD = "withheld"
 
@@ -57,86 +42,15 @@ class DiffInputError(AdvisorError):
     """The command line names something that cannot be compared; the message says what."""
 
 
-# --------------------------------------------------------------------------- the base rule set
+class Evaluator(Protocol):
+    """What comparing needs of a rule set: an `advisor.Advisor` is one."""
 
+    @property
+    def ruleset(self) -> RuleSet: ...
 
-@dataclass(frozen=True)
-class Base:
-    """The rule set before the change: where it is, and how the report names it."""
+    def observe(self, profile: SituationProfile, source: str) -> Observations: ...
 
-    directory: Path
-    label: str
-    #: a git revision's rules are a temporary copy: problems name them "REF:path" instead
-    copy_of: tuple[str, str] | None = None
-
-    def load(self) -> Advisor:
-        try:
-            return Advisor.from_directory(self.directory)
-        except AdvisorError as exc:
-            text = _lines(exc)
-            if self.copy_of is not None:
-                text = [line.replace(*self.copy_of, 1) for line in text]
-            raise DiffInputError(_problems(text, f"before the change, {self.label}")) from None
-
-
-@contextlib.contextmanager
-def base_rules(ref: str, rules: Path) -> Iterator[Base]:
-    """The base rule set: `ref` itself if it is a directory, else the `rules` directory
-    as it was at git revision `ref`, extracted into a temporary directory."""
-    if Path(ref).is_dir():
-        yield Base(Path(ref), f"`{display_path(Path(ref))}`")
-        return
-    if not rules.is_dir():
-        raise DiffInputError(f"{display_path(rules)}: rule directory not found")
-    not_git = f"{ref}: not a directory, and {display_path(rules)} is not in a git repository"
-    prefix = _git(rules, "rev-parse", "--show-prefix", failure=not_git)
-    commit = _git(
-        rules,
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        f"{ref}^{{commit}}",
-        failure=f"{ref}: neither a directory nor a revision of the git repository at "
-        f"{display_path(rules)}",
-    )
-    top = Path(_git(rules, "rev-parse", "--show-toplevel", failure=not_git))
-    archive = subprocess.run(
-        ["git", "-C", str(top), "archive", "--format=tar", commit, "--", prefix or "."],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    if archive.returncode != 0:
-        raise DiffInputError(f"{prefix or './'}: not in revision {ref} ({commit[:12]})")
-    with tempfile.TemporaryDirectory(prefix="advisor-base-") as temporary:
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out
-                tar.extractall(temporary, filter="data")
-            else:  # pragma: no cover - the archive is git's, of the analyst's own repository
-                tar.extractall(temporary)
-        directory = Path(temporary) / prefix
-        yield Base(
-            directory, f"`{ref}` ({commit[:12]})", (display_path(Path(temporary)) + "/", f"{ref}:")
-        )
-
-
-def _git(directory: Path, *args: str, failure: str) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(directory), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise DiffInputError(f"{failure} (git is not installed)") from None
-    if result.returncode != 0:
-        raise DiffInputError(failure)
-    return result.stdout.strip()
-
-
-# --------------------------------------------------------------------------- comparing
+    def evaluate(self, profile: Observations) -> Decision: ...
 
 
 @dataclass(frozen=True)
@@ -305,7 +219,7 @@ def profile_files(directory: Path) -> list[Path]:
     return found
 
 
-def compare(base: Advisor, head: Advisor, profiles: list[Path]) -> list[ProfileImpact]:
+def compare(base: Evaluator, head: Evaluator, profiles: list[Path]) -> list[ProfileImpact]:
     """Each profile evaluated under both rule sets, and what differs."""
     impacts = []
     for path in profiles:
@@ -345,9 +259,6 @@ def _title(decision: Decision) -> str:
     return f"{decision.country} ({decision.period})" if decision.period else decision.country
 
 
-# --------------------------------------------------------------------------- rule set changes
-
-
 def ruleset_changes(before: RuleSet, after: RuleSet) -> list[str]:
     """Catalogue entries, signals and rules added, removed or changed (with the fields)."""
     notes = []
@@ -377,142 +288,3 @@ def ruleset_changes(before: RuleSet, after: RuleSet) -> list[str]:
                 if fields:
                     notes.append(f"changed {kind} `{item}` ({', '.join(fields)})")
     return notes
-
-
-# --------------------------------------------------------------------------- markdown
-
-
-def render_markdown(
-    impacts: list[ProfileImpact],
-    changes: list[str],
-    base_label: str,
-    head_label: str,
-    profiles_label: str,
-) -> str:
-    changed = [i for i in impacts if i.changed]
-    lines = [
-        f"## Rule change impact: {len(changed)} of {len(impacts)} profiles change",
-        "",
-        f"Before: {base_label}. After: {head_label}. Profiles: `{profiles_label}`.",
-        "",
-        "Rule set: " + ("; ".join(changes) if changes else "no change in meaning") + ".",
-    ]
-    for impact in changed:
-        lines += ["", f"### {impact.title}: `{impact.name}`", ""]
-        if impact.refused:
-            lines.append(f"The profile is {impact.refused}.")
-            continue
-        if impact.changes:
-            lines += [
-                "| Measure | Change | Before | After | Rules responsible |",
-                "|---|---|---|---|---|",
-            ]
-            for change in impact.changes:
-                rules = "<br>".join(change.rules) or "none"
-                lines.append(
-                    f"| `{change.measure}` | {change.kind} | {change.before} | {change.after} "
-                    f"| {rules} |"
-                )
-        if impact.rules_only:
-            if impact.changes:
-                lines.append("")
-            lines.append(
-                "Rules that fire differently without changing a measure: "
-                + ", ".join(impact.rules_only)
-                + "."
-            )
-        if impact.undetermined:
-            if impact.changes or impact.rules_only:
-                lines.append("")
-            lines.append("Missing data: " + "; ".join(impact.undetermined) + ".")
-    unchanged = [i.name for i in impacts if not i.changed]
-    if unchanged:
-        lines += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="what a rule edit changes: evaluate profiles under a base and the current rule set",
-    )
-    diff.add_argument(
-        "--base",
-        required=True,
-        metavar="REF",
-        help="a directory holding the other rule set, or a git revision (main, HEAD~1, a tag) "
-        "of the repository holding --rules",
-    )
-    diff.add_argument(
-        "--rules",
-        type=Path,
-        default=Path("rules"),
-        metavar="DIR",
-        help="the changed rule directory, and its path at the base revision (default: rules)",
-    )
-    diff.add_argument(
-        "--profiles",
-        type=Path,
-        default=Path("examples/profiles"),
-        metavar="DIR",
-        help="profiles to evaluate under both (default: examples/profiles)",
-    )
-    diff.add_argument(
-        "--fail-on-change",
-        action="store_true",
-        help="exit 1 when any profile's decision changes (for CI)",
-    )
-
-
-def run_diff(args: argparse.Namespace) -> int:
-    rules: Path = args.rules
-    try:
-        profiles = profile_files(args.profiles)
-        with base_rules(args.base, rules) as before:
-            base = before.load()
-        try:
-            head = _head(rules)
-            try:
-                impacts = compare(base, head, profiles)
-                changes = ruleset_changes(base.ruleset, head.ruleset)
-            finally:
-                head.close()
-        finally:
-            base.close()
-    except DiffInputError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INPUT
-    sys.stdout.write(
-        render_markdown(
-            impacts,
-            changes,
-            before.label,
-            f"`{display_path(rules)}`",
-            display_path(args.profiles),
-        )
-    )
-    changed = any(i.changed for i in impacts)
-    return EXIT_CHANGED if changed and args.fail_on_change else 0
-
-
-def _head(rules: Path) -> Advisor:
-    try:
-        return Advisor.from_directory(rules)
-    except AdvisorError as exc:
-        text = _lines(exc)
-        raise DiffInputError(
-            _problems(text, f"after the change, `{display_path(rules)}`")
-        ) from None
-
-
-def _lines(error: AdvisorError) -> list[str]:
-    if isinstance(error, RuleSetError):
-        return [str(p) for p in error.problems]
-    return [f"the engine refused the rule set: {error}"]
-
-
-def _problems(lines: list[str], name: str) -> str:
-    return "\n".join([*lines, f"{len(lines)} problem(s) in the rule files {name}"])

@@ -1,7 +1,7 @@
 """The analyst's map of a rule set as markdown tables, kept current inside `rules/README.md`.
 
 The tables are generated from the rule files, so they cannot drift from what
-the engine runs: `python -m advisor.analysis.ruledoc [RULES_DIR]` rewrites the blocks
+the engine runs: `advisor ruledoc [RULES_DIR]` rewrites the blocks
 between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`
 in `RULES_DIR/README.md`, and a test fails when the committed file is stale.
 """
@@ -9,7 +9,6 @@ in `RULES_DIR/README.md`, and a test fails when the committed file is stale.
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -137,16 +136,12 @@ def render_blocks(text: str, ruleset: RuleSet) -> str:
     return text
 
 
-def refresh(rules: Path) -> bool:
-    """Rewrite the generated blocks of `rules/README.md`; True if the file changed."""
+def refresh(rules: Path, *, write: bool = True) -> bool:
+    """Rewrite the generated blocks of `rules/README.md` (not when `write` is false);
+    True if the file changed, or would."""
     readme = rules / "README.md"
     before = readme.read_text(encoding="utf-8")
     after = render_blocks(before, load_ruleset(rules))
-    if after != before:
+    if after != before and write:
         readme.write_text(after, encoding="utf-8")
     return after != before
-
-
-if __name__ == "__main__":
-    directory = Path(sys.argv[1] if len(sys.argv) > 1 else "rules")
-    print(f"{directory / 'README.md'}: {'updated' if refresh(directory) else 'already current'}")

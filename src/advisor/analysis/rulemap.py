@@ -1,4 +1,4 @@
-"""The rule map: indicators -> signals -> rules -> measures, as Mermaid, DOT or SVG.
+"""The rule map: indicators -> signals -> rules -> measures, as nodes and edges.
 
 Nodes are grouped: indicators by their source (the part of the id before the
 first dot, e.g. fsi), signals together, rules by the file that defines them, measures by
@@ -6,49 +6,30 @@ area. Edges from an indicator carry the threshold the condition applies to it
 (`>= 9`, `between 5 and 8`), so the map shows where the lines are drawn. A
 rule's edge to a measure is labelled with the priority it recommends, or is
 drawn dashed red when it withholds the measure and thick orange when it
-attaches a safeguard.
-
-Mermaid and DOT are text and need nothing installed; SVG runs Graphviz's `dot`
-(exit 2 with how to install it when it is missing, 3 when it fails).
+attaches a safeguard. `rulemap_render` draws the map as Mermaid, DOT or SVG.
 """
 
 from __future__ import annotations
 
-import argparse
-import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.errors import RuleSetError
-from advisor.hints import did_you_mean
 from advisor.language.expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef, signal_refs
-from advisor.language.files import load_ruleset
 from advisor.language.ruleset import RuleSet
 
 __all__ = [
-    "INSTALL_GRAPHVIZ",
+    "KINDS",
+    "READS",
+    "RECOMMEND",
+    "SAFEGUARD",
+    "WITHHOLD",
     "Edge",
     "Node",
     "RuleMap",
-    "add_graph_parser",
     "build_map",
     "focus",
-    "run_graph",
-    "to_dot",
-    "to_mermaid",
-    "to_svg",
 ]
-
-INSTALL_GRAPHVIZ = (
-    "--format svg needs Graphviz's dot program, which is not installed. Install it with "
-    "'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or from "
-    "https://graphviz.org/download/, or use --format mermaid or --format dot, "
-    "which need nothing installed."
-)
 
 READS, RECOMMEND, WITHHOLD, SAFEGUARD = "reads", "recommend", "withhold", "safeguard"
 KINDS = ("indicator", "signal", "rule", "measure")
@@ -171,234 +152,3 @@ def focus(graph: RuleMap, measures: Iterable[str] = (), rules: Iterable[str] = (
         {k: n for k, n in graph.nodes.items() if k in keep},
         [e for e in graph.edges if e.source in keep and e.target in keep],
     )
-
-
-# --------------------------------------------------------------------------- mermaid
-
-_MERMAID_SHAPES = {
-    "indicator": ('(["', '"])'),
-    "signal": ('{{"', '"}}'),
-    "rule": ('["', '"]'),
-    "measure": ('("', '")'),
-}
-_MERMAID_CLASSES = {
-    "indicator": "fill:#e8f0fe,stroke:#4a6fa5",
-    "signal": "fill:#fff4d6,stroke:#b8860b",
-    "rule": "fill:#e6f4ea,stroke:#2e7d32",
-    "measure": "fill:#f3e5f5,stroke:#7b1fa2",
-}
-_MERMAID_ARROWS = {READS: "-->", RECOMMEND: "-->", WITHHOLD: "-.->", SAFEGUARD: "==>"}
-_MERMAID_LINKS = {
-    WITHHOLD: "stroke:#d00000,stroke-width:2px,color:#d00000",
-    SAFEGUARD: "stroke:#e69500,stroke-width:3px,color:#a86400",
-}
-
-
-class _Names:
-    """Identifiers safe for Mermaid and DOT, derived from ids, unique."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-
-    def __call__(self, key: str) -> str:
-        if key not in self.names:
-            base = re.sub(r"[^A-Za-z0-9]+", "_", key)
-            name, n = base, 1
-            while name in self.names.values():
-                n += 1
-                name = f"{base}_{n}"
-            self.names[key] = name
-        return self.names[key]
-
-
-def _mermaid_text(text: str) -> str:
-    # Entity codes keep quotes and angle brackets from being read as syntax or HTML.
-    return (
-        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
-
-
-def to_mermaid(graph: RuleMap) -> str:
-    """A Mermaid flowchart (paste it into a ```mermaid block on GitHub or GitLab)."""
-    name = _Names()
-    lines = ["flowchart LR"]
-    if graph.unread:
-        lines.append("  %% indicators read by no rule: " + ", ".join(graph.unread))
-    for index, (group, nodes) in enumerate(graph.groups().items()):
-        lines.append(f'  subgraph group_{index}["{_mermaid_text(group)}"]')
-        for node in nodes:
-            opening, closing = _MERMAID_SHAPES[node.kind]
-            lines.append(f"    {name(node.key)}{opening}{_mermaid_text(node.id)}{closing}")
-        lines.append("  end")
-    styled: dict[str, list[str]] = {}
-    for index, edge in enumerate(graph.edges):
-        arrow = _MERMAID_ARROWS[edge.kind]
-        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
-        lines.append(f"  {name(edge.source)} {arrow}{label} {name(edge.target)}")
-        if edge.kind in _MERMAID_LINKS:
-            styled.setdefault(edge.kind, []).append(str(index))
-    for kind, indexes in styled.items():
-        lines.append(f"  linkStyle {','.join(indexes)} {_MERMAID_LINKS[kind]}")
-    for kind, style in _MERMAID_CLASSES.items():
-        members = [name(n.key) for n in graph.nodes.values() if n.kind == kind]
-        if members:
-            lines.append(f"  classDef {kind} {style}")
-            lines.append(f"  class {','.join(members)} {kind}")
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- dot
-
-_DOT_NODES = {
-    "indicator": 'shape=ellipse, style=filled, fillcolor="#e8f0fe", color="#4a6fa5"',
-    "signal": 'shape=hexagon, style=filled, fillcolor="#fff4d6", color="#b8860b"',
-    "rule": 'shape=box, style=filled, fillcolor="#e6f4ea", color="#2e7d32"',
-    "measure": 'shape=box, style="rounded,filled", fillcolor="#f3e5f5", color="#7b1fa2"',
-}
-_DOT_EDGES = {
-    READS: "",
-    RECOMMEND: "",
-    WITHHOLD: 'style=dashed, color="#d00000", fontcolor="#d00000", penwidth=2',
-    SAFEGUARD: 'style=bold, color="#e69500", fontcolor="#a86400", penwidth=3',
-}
-
-
-def _dot_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def to_dot(graph: RuleMap) -> str:
-    """A Graphviz DOT digraph (render with `dot -Tsvg`, or paste into any DOT viewer)."""
-    lines = [
-        "digraph rule_map {",
-        "  rankdir=LR;",
-        '  graph [fontname="Helvetica", fontsize=12];',
-        '  node [fontname="Helvetica", fontsize=11];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-    ]
-    if graph.unread:
-        lines.append("  // indicators read by no rule: " + ", ".join(graph.unread))
-    for index, (group, nodes) in enumerate(graph.groups().items()):
-        lines.append(f"  subgraph cluster_{index} {{")
-        lines.append(f'    label={_dot_text(group)}; style=rounded; color="#999999";')
-        for node in nodes:
-            lines.append(
-                f"    {_dot_text(node.key)} [label={_dot_text(node.id)}, {_DOT_NODES[node.kind]}];"
-            )
-        lines.append("  }")
-    for edge in graph.edges:
-        attributes = [f"label={_dot_text(edge.label)}"] if edge.label else []
-        if _DOT_EDGES[edge.kind]:
-            attributes.append(_DOT_EDGES[edge.kind])
-        suffix = f" [{', '.join(attributes)}]" if attributes else ""
-        lines.append(f"  {_dot_text(edge.source)} -> {_dot_text(edge.target)}{suffix};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def to_svg(dot_text: str, dot_program: str) -> str:
-    """SVG from Graphviz; raises `RuntimeError` with dot's message if it fails."""
-    result = subprocess.run(
-        [dot_program, "-Tsvg"],
-        input=dot_text,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"dot failed: {result.stderr.strip()}")
-    return result.stdout
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_graph_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    graph = commands.add_parser(
-        "graph",
-        help="draw the rule map: indicators -> signals -> rules -> measures",
-    )
-    graph.add_argument(
-        "--rules",
-        type=Path,
-        default=Path("rules"),
-        metavar="DIR",
-        help="rule directory (default: rules)",
-    )
-    graph.add_argument(
-        "--format",
-        choices=("mermaid", "dot", "svg"),
-        default="mermaid",
-        help="mermaid and dot are text; svg needs Graphviz (default: mermaid)",
-    )
-    graph.add_argument(
-        "--measure",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="only this measure and the rules, signals and indicators that feed it (repeatable)",
-    )
-    graph.add_argument(
-        "--rule",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="only this rule, what feeds it and the measures it acts on (repeatable)",
-    )
-    graph.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of the terminal"
-    )
-
-
-#: exit code when an external program (Graphviz) fails; 3 is kept for engine errors
-EXIT_TOOL = 4
-
-
-def run_graph(args: argparse.Namespace) -> int:
-    dot_program = shutil.which("dot")
-    if args.format == "svg" and dot_program is None:
-        print(INSTALL_GRAPHVIZ, file=sys.stderr)
-        return 2
-    try:
-        ruleset = load_ruleset(args.rules)
-    except RuleSetError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in the rule files", file=sys.stderr)
-        return 1
-    unknown = [
-        f'unknown {kind} "{item}"' + (f" ({hint})" if (hint := did_you_mean(item, known)) else "")
-        for kind, items, known in (
-            ("measure", args.measure, ruleset.measures),
-            ("rule", args.rule, ruleset.rules),
-        )
-        for item in items
-        if item not in known
-    ]
-    if unknown:
-        print("\n".join(unknown), file=sys.stderr)
-        return 2
-    graph = build_map(ruleset)
-    if args.measure or args.rule:
-        graph = focus(graph, args.measure, args.rule)
-    if args.format == "mermaid":
-        text = to_mermaid(graph)
-    elif args.format == "dot":
-        text = to_dot(graph)
-    else:
-        assert dot_program is not None
-        try:
-            text = to_svg(to_dot(graph), dot_program)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-            print(exc, file=sys.stderr)
-            return EXIT_TOOL
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0

@@ -13,15 +13,14 @@ the draft-07 array form of `items`, and a `$ref` with siblings is wrapped in
 
 The schemas describe shape only. What needs the whole rule set (does this
 measure exist? is the threshold inside the indicator's range?) is left to
-`advisor validate`.
+`advisor validate`. This module returns the schemas and what linking would write;
+`advisor schema` (`advisor.cli.schema`) writes them.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.hints import display_path
 from advisor.language.expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
 from advisor.language.loader import parse_yaml
 from advisor.language.models import SituationProfile
@@ -39,11 +37,9 @@ __all__ = [
     "HEADER_PREFIX",
     "SCHEMA_FILES",
     "Stale",
-    "add_schema_parser",
     "file_kind",
     "link_file",
     "render_schemas",
-    "run_schema",
     "stale_files",
 ]
 
@@ -278,57 +274,3 @@ def stale_files(output: Path, linked: Iterable[Path] = ()) -> list[Stale]:
             if linked_text is not None and linked_text != path.read_text(encoding="utf-8"):
                 stale.append(Stale(path, linked_text, "first line does not name its schema"))
     return stale
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_schema_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    schema = commands.add_parser(
-        "schema",
-        help="write JSON Schemas for rule files and profiles (editors validate and complete)",
-    )
-    schema.add_argument(
-        "--output",
-        type=Path,
-        default=Path("schemas"),
-        metavar="DIR",
-        help="where to write the schemas (default: schemas)",
-    )
-    schema.add_argument(
-        "--link",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also put a '# yaml-language-server: $schema=...' first line on each YAML file "
-        "of DIR, naming the schema for what it holds (repeatable: rules, profiles)",
-    )
-    schema.add_argument(
-        "--check",
-        action="store_true",
-        help="change nothing; exit 1 listing what is missing or out of date",
-    )
-
-
-def run_schema(args: argparse.Namespace) -> int:
-    output: Path = args.output
-    linked: list[Path] = args.link
-    for directory in linked:
-        if not directory.is_dir():
-            print(f"{display_path(directory)}: not a directory", file=sys.stderr)
-            return 2
-    stale = stale_files(output, linked)
-    if args.check:
-        for item in stale:
-            print(f"{display_path(item.path)}: {item.why}", file=sys.stderr)
-        if stale:
-            print("run: advisor schema" + "".join(f" --link {d}" for d in linked), file=sys.stderr)
-        return 1 if stale else 0
-    output.mkdir(parents=True, exist_ok=True)
-    for item in stale:
-        item.path.write_text(item.text, encoding="utf-8")
-        print(f"{display_path(item.path)}: written")
-    if not stale:
-        print(f"{display_path(output)}: schemas already current")
-    return 0

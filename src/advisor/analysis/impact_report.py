@@ -1,0 +1,56 @@
+"""The impact of a rule edit as markdown, for a pull-request comment (`advisor diff`)."""
+
+from __future__ import annotations
+
+from advisor.analysis.impact import ProfileImpact
+
+__all__ = ["render_markdown"]
+
+
+def render_markdown(
+    impacts: list[ProfileImpact],
+    changes: list[str],
+    base_label: str,
+    head_label: str,
+    profiles_label: str,
+) -> str:
+    changed = [i for i in impacts if i.changed]
+    lines = [
+        f"## Rule change impact: {len(changed)} of {len(impacts)} profiles change",
+        "",
+        f"Before: {base_label}. After: {head_label}. Profiles: `{profiles_label}`.",
+        "",
+        "Rule set: " + ("; ".join(changes) if changes else "no change in meaning") + ".",
+    ]
+    for impact in changed:
+        lines += ["", f"### {impact.title}: `{impact.name}`", ""]
+        if impact.refused:
+            lines.append(f"The profile is {impact.refused}.")
+            continue
+        if impact.changes:
+            lines += [
+                "| Measure | Change | Before | After | Rules responsible |",
+                "|---|---|---|---|---|",
+            ]
+            for change in impact.changes:
+                rules = "<br>".join(change.rules) or "none"
+                lines.append(
+                    f"| `{change.measure}` | {change.kind} | {change.before} | {change.after} "
+                    f"| {rules} |"
+                )
+        if impact.rules_only:
+            if impact.changes:
+                lines.append("")
+            lines.append(
+                "Rules that fire differently without changing a measure: "
+                + ", ".join(impact.rules_only)
+                + "."
+            )
+        if impact.undetermined:
+            if impact.changes or impact.rules_only:
+                lines.append("")
+            lines.append("Missing data: " + "; ".join(impact.undetermined) + ".")
+    unchanged = [i.name for i in impacts if not i.changed]
+    if unchanged:
+        lines += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
+    return "\n".join(lines) + "\n"
