@@ -36,6 +36,7 @@ from uvicorn.config import LOGGING_CONFIG, STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from advisor import AdvisorError, RuleSetError
+from advisor.exit_codes import ExitCode
 
 from .decision_log import DecisionLog
 from .holder import RuleSetHolder
@@ -44,8 +45,6 @@ from .settings import Settings
 __all__ = ["bind_listener", "serve", "serve_command"]
 
 logger = logging.getLogger("advisor.api")
-
-EXIT_RULES, EXIT_USAGE, EXIT_DATABASE = 1, 2, 4
 
 
 def serve_command(
@@ -69,7 +68,7 @@ def serve_command(
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"])
             print(f"advisor serve: {name}: {error['msg']}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     return serve(settings)
 
 
@@ -86,7 +85,7 @@ def serve(settings: Settings) -> int:
             for problem in problems:
                 print(problem, file=sys.stderr)
             print(f"{settings.rules_dir}: the service was not started", file=sys.stderr)
-            return EXIT_RULES
+            return ExitCode.PROBLEMS
         content_hash = holder.current.content_hash
         del holder  # the supervisor evaluates nothing; each worker compiles its own
         log = DecisionLog(settings.database_url)
@@ -94,7 +93,7 @@ def serve(settings: Settings) -> int:
             log.migrate()
         except SQLAlchemyError as exc:
             print(f"the decision log cannot be prepared: {exc}", file=sys.stderr)
-            return EXIT_DATABASE
+            return ExitCode.EXTERNAL
         finally:
             log.close()
         metrics_dir = runtime / "metrics"
@@ -126,8 +125,8 @@ def serve(settings: Settings) -> int:
         supervisor = Multiprocess(config, sockets=[listener])
         supervisor.run()
         if any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes):
-            return STARTUP_FAILURE
-        return 0
+            return STARTUP_FAILURE  # uvicorn's own code (3): a worker could not start
+        return ExitCode.SUCCESS
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
 

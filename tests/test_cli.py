@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from advisor import EngineError, cli, decide
-from advisor.cli.exit_codes import ExitCode
+from advisor.exit_codes import ExitCode
 
 from .conftest import BASIC_RULES, WriteRules, catalogue
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import advisor.cli.report as report
 from advisor.analysis.coverage import RuleCoverage
 from advisor.analysis.scenarios import run_features
-from advisor.cli.exit_codes import ExitCode
 from advisor.decide import validate_directory
 from advisor.errors import EngineError, Location, Problem
+from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 from advisor.language.ruleset import RuleSet
 

@@ -21,9 +21,9 @@ import advisor.cli.report as report
 from advisor.analysis.baseline import base_rules
 from advisor.analysis.impact import DiffInputError, compare, profile_files, ruleset_changes
 from advisor.analysis.impact_report import render_markdown
-from advisor.cli.exit_codes import ExitCode
 from advisor.decide import Advisor
 from advisor.errors import AdvisorError, RuleSetError
+from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]

@@ -16,8 +16,8 @@ from advisor.analysis.rulemap_render import (
     to_mermaid,
     to_svg,
 )
-from advisor.cli.exit_codes import ExitCode
 from advisor.errors import RuleSetError
+from advisor.exit_codes import ExitCode
 from advisor.hints import did_you_mean
 from advisor.language.files import load_ruleset
 from advisor.language.ruleset import RuleSet

@@ -4,7 +4,7 @@ Each command is a module with NAME, HELP, `add_arguments(parser)` and
 `run(args) -> int`: the built-in ones live beside this file; other parts of the
 distribution add theirs through the `advisor.commands` entry point group (that is
 how `advisor serve` comes from the service without the core importing it).
-Exit codes: `advisor.cli.exit_codes.ExitCode`.
+Exit codes: `advisor.exit_codes.ExitCode`.
 """
 
 from __future__ import annotations

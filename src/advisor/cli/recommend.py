@@ -8,10 +8,10 @@ from pathlib import Path
 
 import advisor.cli.report as report
 from advisor.analysis.overrides import apply_changes
-from advisor.cli.exit_codes import ExitCode
 from advisor.decide import Advisor
 from advisor.decision.render import render_decision
 from advisor.errors import EngineError, ProfileError, RuleSetError
+from advisor.exit_codes import ExitCode
 from advisor.language.profile import read_profile
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]

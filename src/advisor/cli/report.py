@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from advisor.cli.exit_codes import ExitCode
 from advisor.errors import EngineError, ProfileError, RuleSetError
+from advisor.exit_codes import ExitCode
 
 __all__ = [
     "engine_failure",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import advisor.cli.report as report
 from advisor.analysis.ruledoc import refresh
-from advisor.cli.exit_codes import ExitCode
 from advisor.errors import RuleSetError
+from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import advisor.cli.report as report
-from advisor.cli.exit_codes import ExitCode
+from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 from advisor.language.json_schema import stale_files
 

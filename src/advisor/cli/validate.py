@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 import advisor.cli.report as report
-from advisor.cli.exit_codes import ExitCode
 from advisor.decide import validate_directory
 from advisor.errors import EngineError, RuleSetError
+from advisor.exit_codes import ExitCode
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 

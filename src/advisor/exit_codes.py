@@ -1,4 +1,4 @@
-"""The exit codes of every `advisor` command, defined once.
+"""The exit codes of every `advisor` command, defined once (`advisor serve` included).
 
 The values are part of the interface: CI scripts, pre-commit hooks and the README
 rely on them, so they never change.
@@ -20,5 +20,5 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: an internal error, a bug to report: the engine misbehaved, or pytest stopped oddly
     INTERNAL = 3
-    #: an external program failed (Graphviz)
+    #: an external program or service failed (Graphviz; the decision log's database)
     EXTERNAL = 4
