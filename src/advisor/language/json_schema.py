@@ -30,9 +30,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from advisor.hints import display_path
-from advisor.language.expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
+from advisor.language.expressions import FUNCTIONS
 from advisor.language.loader import parse_yaml
 from advisor.language.models import SituationProfile
+from advisor.language.parser import MAX_EXPRESSION_LENGTH
 from advisor.language.validation import SECTIONS
 
 __all__ = [

@@ -28,14 +28,12 @@ from advisor.language.expressions import (
     Between,
     Comparison,
     Condition,
-    ExpressionError,
     Membership,
     Not,
     Operand,
     SignalRef,
     Truth,
     atoms,
-    parse_expression,
     signal_refs,
 )
 from advisor.language.loader import JsonPath, SourceDocument
@@ -49,6 +47,7 @@ from advisor.language.models import (
     SignalSpec,
     Withhold,
 )
+from advisor.language.parser import ExpressionError, parse_expression
 from advisor.language.ruleset import Rule, RuleSet, Signal
 from advisor.language.templates import PLACEHOLDER
 
