@@ -97,7 +97,7 @@ def test_reload_builds_a_new_engine_and_frees_the_old(tmp_path: Path) -> None:
 def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_path: Path) -> None:
     # 150 thresholds on one indicator, all met by one value: one fact meeting them
     # all would overflow the core's 64-entry alpha stack (error 303), so the
-    # compiler spreads them over groups, each bounded by the network model.
+    # packing spreads them over groups, each bounded by the network model.
     thresholds = range(1, 151)
     rules = "\n".join(
         f"  - {{id: r{k}, title: R{k}, when: x.v >= {k}, because: b, source: s,"

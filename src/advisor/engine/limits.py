@@ -1,7 +1,8 @@
-"""The limits of the durable_rules C core, and the margins the compiler keeps below them.
+"""The limits of the durable_rules C core, and the margins compiling keeps below them.
 
-See docs/durable-rules.md for how each was found. The compiler reads these
-through the module (`limits.STACK_BUDGET`), so a test can lower or lift one.
+See docs/durable-rules.md for how each was found. `formulas`, `alpha_network`
+and `packing` read these through the module (`limits.STACK_BUDGET`), so a
+test can lower or lift one.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""What the compiler hands the driver: compiled rulesets; how the C core reads numbers and names.
+"""What compiling hands the driver: compiled rulesets; how the C core reads numbers and names.
 
-The driver and the compiler must agree on these byte for byte: numbers are
+The driver and `packing` must agree on these byte for byte: numbers are
 written the way the core's JSON parser reads them, attribute names and fact
 ids are keyed by the core's FNV-1a hash, and every ruleset starts with the
 sentinel rule.
