@@ -151,6 +151,26 @@ def test_signal_cycle(write_rules: WriteRules) -> None:
     ]
 
 
+def test_a_because_may_cite_what_a_signal_cycle_reads(write_rules: WriteRules) -> None:
+    # b-sig reads the smuggling index only through a-sig, which comes after it in the
+    # order the cycle leaves: the placeholder is still read, and only the cycle reported.
+    cycle = """
+    signals:
+      - id: a-sig
+        title: A
+        when: signal b-sig and goci.human_smuggling >= 2
+      - id: b-sig
+        title: B
+        when: signal a-sig
+    """
+    text = rule("signal b-sig", because="'Smuggling {goci.human_smuggling}'")
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": cycle, "r.yaml": text})
+    assert problems_of(root) == [
+        "rules/s.yaml:2:5: signals depend on each other in a cycle: a-sig -> b-sig -> a-sig "
+        "(one of them must not refer back to the others)"
+    ]
+
+
 def test_because_placeholder_must_be_read(write_rules: WriteRules) -> None:
     text = rule("goci.human_smuggling >= 8", because="'Smuggling {goci.human_smugling}'")
     root = write_rules(**{"c.yaml": CATALOGUE, "r.yaml": text})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor import Advisor, EngineError
-from advisor.engine import compiler, driver
+from advisor.engine import driver, limits
 from advisor.language.expressions import signal_refs, truth
 from advisor.language.profile import check_profile, parse_profile
 
@@ -24,7 +24,7 @@ def large_advisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Advisor]
     # 10,000 do at the real cap): each carries the signals its rules need.
     root = write_synthetic_rules(tmp_path_factory.mktemp("large") / "rules", rules=1500)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(compiler, "MAX_RULES_PER_RULESET", 400)
+        patch.setattr(limits, "MAX_RULES_PER_RULESET", 400)
         advisor = Advisor.from_directory(root)
     yield advisor
     advisor.close()
@@ -48,7 +48,7 @@ def test_rule_set_larger_than_one_durable_ruleset(large_advisor: Advisor) -> Non
     assert len(plan.rulesets) >= 4
     assert all(len(r.actions) <= 400 for r in plan.rulesets)
     assert sum(len(r.groups) for r in plan.rulesets) > 10
-    assert all(g.stack_bound <= compiler.STACK_BUDGET for r in plan.rulesets for g in r.groups)
+    assert all(g.stack_bound <= limits.STACK_BUDGET for r in plan.rulesets for g in r.groups)
     rng = random.Random(11)
     fired_counts = []
     for _ in range(150):
@@ -97,7 +97,7 @@ def test_reload_builds_a_new_engine_and_frees_the_old(tmp_path: Path) -> None:
 def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_path: Path) -> None:
     # 150 thresholds on one indicator, all met by one value: one fact meeting them
     # all would overflow the core's 64-entry alpha stack (error 303), so the
-    # compiler spreads them over groups, each bounded by the network model.
+    # packing spreads them over groups, each bounded by the network model.
     thresholds = range(1, 151)
     rules = "\n".join(
         f"  - {{id: r{k}, title: R{k}, when: x.v >= {k}, because: b, source: s,"
@@ -115,7 +115,7 @@ def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_pat
     try:
         groups = [g for r in advisor.plan.rulesets for g in r.groups]
         assert len(groups) >= 3
-        assert all(g.stack_bound <= compiler.STACK_BUDGET for g in groups)
+        assert all(g.stack_bound <= limits.STACK_BUDGET for g in groups)
         decision = advisor.evaluate({"country": "X", "indicators": {"x.v": 1000}})
         assert len(decision.fired) == 150
         assert len(advisor.evaluate({"country": "X", "indicators": {"x.v": 75}}).fired) == 75
@@ -124,7 +124,7 @@ def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_pat
     # Without the bound the same rules in one group overflow the core's stack: the
     # limit is real, and the engine error is reported, not a crash.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(compiler, "STACK_BUDGET", 1000)
+        patch.setattr(limits, "STACK_BUDGET", 1000)
         unbounded = Advisor.from_directory(tmp_path)
     try:
         assert len([g for r in unbounded.plan.rulesets for g in r.groups]) == 2  # sentinel, rules

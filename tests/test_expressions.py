@@ -12,14 +12,13 @@ from advisor.language.expressions import (
     AnyOf,
     Between,
     Comparison,
-    ExpressionError,
     Membership,
     Not,
     SignalRef,
     Truth,
-    parse_expression,
     truth,
 )
+from advisor.language.parser import ExpressionError, parse_expression
 
 
 def test_precedence_and_structure() -> None:

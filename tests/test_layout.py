@@ -2,8 +2,8 @@
 
 The layers, bottom to top (see README, "Layout"): the helpers (`errors`, `hints`,
 `exit_codes`), the rule language, the engine, the decision, analysis, the `Advisor`
-facade (`decide`), and the three ways in: the command line, the Gherkin vocabulary and the service. A module
-may import its own layer and the layers below it, never above.
+facade (`decide`), and the three ways in: the command line, the Gherkin vocabulary and
+the service. A module may import its own layer and the layers below it, never above.
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ from typing import Any
 from advisor.analysis.sensitivity import sensitivity as sensitivity_of
 from advisor.decision.assemble import DecisionAssembly
 from advisor.decision.model import Decision, unvalidated
-from advisor.engine.compiler import EnginePlan, compile_plan
 from advisor.engine.driver import NativeEngine
+from advisor.engine.packing import compile_plan
+from advisor.engine.plan import EnginePlan
 from advisor.errors import Problem, RuleSetError
 from advisor.language.files import check_ruleset, load_ruleset
 from advisor.language.models import SituationProfile

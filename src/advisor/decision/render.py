@@ -22,13 +22,27 @@ def _condition(result: ConditionResult) -> str:
 
 
 def render_decision(decision: Decision, width: int = 100) -> str:
-    lines: list[str] = []
+    """The decision as text: title, recommendations and why, withheld, signals, sensitivity."""
+    lines = [
+        *_title(decision),
+        *_recommendation_table(decision),
+        *_recommendation_reasons(decision, width),
+        *_withheld(decision, width),
+        *_signals_and_gaps(decision),
+        *_sensitivity(decision),
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _title(decision: Decision) -> list[str]:
     title = f"Cooperation Advisor: {decision.country}"
     if decision.period:
         title += f" ({decision.period})"
-    lines += [title, "=" * len(title), f"rule set {decision.ruleset[:19]}", ""]
+    return [title, "=" * len(title), f"rule set {decision.ruleset[:19]}", ""]
 
-    lines.append(f"Recommendations ({len(decision.recommendations)})")
+
+def _recommendation_table(decision: Decision) -> list[str]:
+    lines = [f"Recommendations ({len(decision.recommendations)})"]
     if decision.recommendations:
         rows = [
             (str(i), r.priority.value, r.measure, r.area.value, str(len(r.reasons)))
@@ -43,7 +57,11 @@ def render_decision(decision: Decision, width: int = 100) -> str:
     else:
         lines.append("  none")
     lines.append("")
+    return lines
 
+
+def _recommendation_reasons(decision: Decision, width: int) -> list[str]:
+    lines: list[str] = []
     for index, rec in enumerate(decision.recommendations, 1):
         lines.append(f"{index}. {rec.title} [{rec.priority.value}]")
         for reason in rec.reasons:
@@ -54,18 +72,25 @@ def render_decision(decision: Decision, width: int = 100) -> str:
             lines.append(f"   ! safeguard ({guard.rule}): {guard.requires}")
     if decision.recommendations:
         lines.append("")
+    return lines
 
-    if decision.withheld:
-        lines.append(f"Withheld ({len(decision.withheld)})")
-        for withheld in decision.withheld:
-            lines.append(
-                f"  {withheld.measure}: withheld by " + ", ".join(r.rule for r in withheld.reasons)
-            )
-            for text in [*withheld.why, *(r.because for r in withheld.reasons)]:
-                lines += ["     " + w for w in textwrap.wrap(text, width - 6)]
-        lines.append("")
 
-    lines.append("Signals that hold: " + (", ".join(s.signal for s in decision.signals) or "none"))
+def _withheld(decision: Decision, width: int) -> list[str]:
+    if not decision.withheld:
+        return []
+    lines = [f"Withheld ({len(decision.withheld)})"]
+    for withheld in decision.withheld:
+        lines.append(
+            f"  {withheld.measure}: withheld by " + ", ".join(r.rule for r in withheld.reasons)
+        )
+        for text in [*withheld.why, *(r.because for r in withheld.reasons)]:
+            lines += ["     " + w for w in textwrap.wrap(text, width - 6)]
+    lines.append("")
+    return lines
+
+
+def _signals_and_gaps(decision: Decision) -> list[str]:
+    lines = ["Signals that hold: " + (", ".join(s.signal for s in decision.signals) or "none")]
     if decision.undetermined:
         lines.append("")
         lines.append(f"Undetermined for lack of data ({len(decision.undetermined)})")
@@ -76,22 +101,24 @@ def render_decision(decision: Decision, width: int = 100) -> str:
         lines.append("Data gaps (indicators whose absence hides the most rules)")
         for gap in decision.data_gaps:
             lines.append(f"  {gap.indicator}: {len(gap.rules)} rule(s)")
-    if decision.sensitivity is not None:
-        lines.append("")
-        lines.append("Sensitivity (one indicator changed at a time)")
-        for measure in decision.sensitivity:
-            lines.append(f"  {measure.measure} [{measure.priority.value}]")
-            if not measure.changes:
-                lines.append("    no single change removes or raises it")
-            for change in measure.changes:
-                outcome = (
-                    "removes it"
-                    if change.priority is None
-                    else f"raises it to {change.priority.value}"
-                )
-                now = format_value(change.indicator, change.now)
-                to = format_value(change.indicator, change.to)
-                lines.append(
-                    f"    {change.indicator} {now} -> {to}: {outcome} ({', '.join(change.rules)})"
-                )
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return lines
+
+
+def _sensitivity(decision: Decision) -> list[str]:
+    if decision.sensitivity is None:
+        return []
+    lines = ["", "Sensitivity (one indicator changed at a time)"]
+    for measure in decision.sensitivity:
+        lines.append(f"  {measure.measure} [{measure.priority.value}]")
+        if not measure.changes:
+            lines.append("    no single change removes or raises it")
+        for change in measure.changes:
+            outcome = (
+                "removes it" if change.priority is None else f"raises it to {change.priority.value}"
+            )
+            now = format_value(change.indicator, change.now)
+            to = format_value(change.indicator, change.to)
+            lines.append(
+                f"    {change.indicator} {now} -> {to}: {outcome} ({', '.join(change.rules)})"
+            )
+    return lines

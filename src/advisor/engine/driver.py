@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import durable_rules_engine as _native
 
-from advisor.engine.compiler import (
+from advisor.engine.plan import (
     SENTINEL,
     Action,
     CompiledRuleset,

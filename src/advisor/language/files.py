@@ -8,7 +8,7 @@ from advisor.errors import Location, Problem, RuleSetError
 from advisor.hints import display_path
 from advisor.language.loader import load_yaml
 from advisor.language.ruleset import RuleSet
-from advisor.language.validation import RuleFileChecker
+from advisor.language.validation.checker import RuleFileChecker
 
 __all__ = ["check_ruleset", "load_ruleset", "rule_files"]
 

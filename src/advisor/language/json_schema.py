@@ -28,10 +28,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.language.expressions import FUNCTIONS, MAX_EXPRESSION_LENGTH
+from advisor.language.expressions import FUNCTIONS
 from advisor.language.loader import parse_yaml
 from advisor.language.models import SituationProfile
-from advisor.language.validation import SECTIONS
+from advisor.language.parser import MAX_EXPRESSION_LENGTH
+from advisor.language.validation.shapes import SECTIONS
 
 __all__ = [
     "HEADER_PREFIX",

@@ -1,11 +1,17 @@
-"""The validated rule set: an immutable value built once by `checks.load_ruleset`."""
+"""The validated rule set: an immutable value built once by `files.load_ruleset`.
+
+It also says what each condition reads through the signals it names
+(`reads_through_signals`), the one place that follows signals to the values
+underneath: validation asks it before the rule set exists (which placeholders
+a `because` may cite), `RuleSet.build` to resolve each rule's indicators.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
 
@@ -22,7 +28,7 @@ from advisor.language.expressions import (
 )
 from advisor.language.models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
 
-__all__ = ["Rule", "RuleSet", "Signal"]
+__all__ = ["Reads", "Rule", "RuleSet", "Signal", "reads_of", "reads_through_signals"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class Rule:
     spec: RuleSpec
     condition: Condition
     location: Location
-    #: every indicator the rule reads, directly or through signals
+    #: every indicator the rule reads, directly or through signals (set by `RuleSet.build`)
     indicators: frozenset[str] = frozenset()
 
     @property
@@ -74,6 +80,8 @@ class RuleSet:
     #: where each catalogue entry is defined, keyed by (kind, id)
     locations: Mapping[tuple[str, str], Location] = field(default_factory=dict)
     content_hash: str = ""
+    #: per rule, what it reads directly or through signals
+    rule_reads: Mapping[str, Reads] = field(default_factory=dict)
 
     @staticmethod
     def build(
@@ -83,14 +91,21 @@ class RuleSet:
         rules: dict[str, Rule],
         locations: dict[tuple[str, str], Location],
     ) -> RuleSet:
-        """Freeze the parts and stamp them with their content hash."""
+        """Freeze the parts, resolve what each rule reads, stamp them with their content hash."""
+        through = reads_through_signals({sid: signal.leaves for sid, signal in signals.items()})
+        reads = {rule_id: reads_of(rule.leaves, through) for rule_id, rule in sorted(rules.items())}
+        resolved = {
+            rule_id: replace(rule, indicators=reads[rule_id].indicators)
+            for rule_id, rule in rules.items()
+        }
         return RuleSet(
             MappingProxyType(dict(sorted(indicators.items()))),
             MappingProxyType(dict(sorted(measures.items()))),
             MappingProxyType(signals),
-            MappingProxyType(dict(sorted(rules.items()))),
+            MappingProxyType(dict(sorted(resolved.items()))),
             MappingProxyType(locations),
             _content_hash(indicators, measures, signals, rules),
+            MappingProxyType(reads),
         )
 
     @cached_property
@@ -100,22 +115,12 @@ class RuleSet:
         A rule whose values are all present is settled by the engine alone; one
         missing any may be undetermined, and then those indicators are its gaps.
         """
-        by_signal: dict[str, dict[str, str]] = {}
-        for signal_id, signal in self.signals.items():  # dependency order
-            by_signal[signal_id] = _reads(signal.leaves, by_signal)
-        return MappingProxyType(
-            {rule_id: _reads(rule.leaves, by_signal) for rule_id, rule in self.rules.items()}
-        )
+        return MappingProxyType({rule_id: r.operands for rule_id, r in self.rule_reads.items()})
 
     @cached_property
     def signals_read(self) -> Mapping[str, frozenset[str]]:
         """Per rule, every signal it reads, directly or through other signals."""
-        through: dict[str, frozenset[str]] = {}
-        for signal_id, signal in self.signals.items():  # dependency order
-            through[signal_id] = _signals_of(signal.leaves, through)
-        return MappingProxyType(
-            {rule_id: _signals_of(rule.leaves, through) for rule_id, rule in self.rules.items()}
-        )
+        return MappingProxyType({rule_id: r.signals for rule_id, r in self.rule_reads.items()})
 
     def signal_states(self, values: Mapping[str, Value]) -> dict[str, Truth3]:
         """Every signal by the reference (Python, three-valued) evaluator, in dependency order."""
@@ -141,26 +146,56 @@ class RuleSet:
         return tuple(found[key] for key in sorted(found))
 
 
-def _reads(
-    leaves: tuple[Atom | SignalRef, ...], by_signal: Mapping[str, Mapping[str, str]]
-) -> dict[str, str]:
-    reads: dict[str, str] = {}
+@dataclass(frozen=True)
+class Reads:
+    """What a condition reads, directly or through the signals it names."""
+
+    #: operand key -> indicator, in reading order
+    operands: Mapping[str, str]
+    signals: frozenset[str]
+
+    @property
+    def indicators(self) -> frozenset[str]:
+        return frozenset(self.operands.values())
+
+
+def reads_of(leaves: Iterable[Atom | SignalRef], through: Mapping[str, Reads]) -> Reads:
+    """What a condition's leaves read; `through` holds what each signal reads.
+
+    A signal missing from `through` (unknown, or its condition broken) adds
+    only its own name.
+    """
+    operands: dict[str, str] = {}
+    signals: set[str] = set()
     for leaf in leaves:
         if isinstance(leaf, SignalRef):
-            reads.update(by_signal[leaf.signal])
+            used = through.get(leaf.signal)
+            signals.add(leaf.signal)
+            if used is not None:
+                operands.update(used.operands)
+                signals |= used.signals
         else:
-            reads[leaf.operand.key] = leaf.operand.indicator
+            operands[leaf.operand.key] = leaf.operand.indicator
+    return Reads(operands, frozenset(signals))
+
+
+def reads_through_signals(signals: Mapping[str, Sequence[Atom | SignalRef]]) -> dict[str, Reads]:
+    """Per signal (its condition's leaves given), what it reads directly or through other signals.
+
+    Signals in dependency order are settled in one pass. Signals in a cycle
+    (which validation reports) are passed over again until nothing changes,
+    so that each reads the whole cycle.
+    """
+    reads: dict[str, Reads] = {}
+    changed = True
+    while changed:
+        changed = False
+        for signal_id, leaves in signals.items():
+            found = reads_of(leaves, reads)
+            if reads.get(signal_id) != found:
+                reads[signal_id] = found
+                changed = True
     return reads
-
-
-def _signals_of(
-    leaves: tuple[Atom | SignalRef, ...], through: Mapping[str, frozenset[str]]
-) -> frozenset[str]:
-    found: set[str] = set()
-    for leaf in leaves:
-        if isinstance(leaf, SignalRef):
-            found |= {leaf.signal, *through[leaf.signal]}
-    return frozenset(found)
 
 
 def _content_hash(

@@ -1,4 +1,4 @@
-"""The compiler's model of the C core's alpha network."""
+"""The packing's model of the C core's alpha network."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from advisor.engine.compiler import _AlphaNetwork
+from advisor.engine.alpha_network import AlphaNetwork
 
 
 def random_pattern(rng: random.Random, depth: int = 0) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def test_incremental_bound_equals_a_fresh_count() -> None:
     # the kept-up-to-date bound must equal the bound of a network built afresh.
     rng = random.Random(3)
     for _ in range(30):
-        network, kept = _AlphaNetwork(), []
+        network, kept = AlphaNetwork(), []
         for _ in range(25):
             pattern = {"$and": [{"t": "g1"}, random_pattern(rng)]}
             mark = network.mark()
@@ -41,14 +41,14 @@ def test_incremental_bound_equals_a_fresh_count() -> None:
                 assert network.bound() <= bound  # adding a pattern never lowers the bound
             else:
                 kept.append(pattern)
-            fresh = _AlphaNetwork()
+            fresh = AlphaNetwork()
             for item in kept:
                 fresh.add(item)
             assert network.bound() == fresh.bound()
 
 
 def test_exclusive_equalities_count_once() -> None:
-    network = _AlphaNetwork()
+    network = AlphaNetwork()
     for value in range(10):  # t == g1 then v0 == value: at most one can match a fact
         network.add({"$and": [{"t": "g1"}, {"v0": value}]})
     assert network.bound() == 1
@@ -58,7 +58,7 @@ def test_exclusive_equalities_count_once() -> None:
 
 
 def test_only_the_last_addition_can_be_rolled_back() -> None:
-    network = _AlphaNetwork()
+    network = AlphaNetwork()
     first = network.mark()
     network.add({"$and": [{"t": "g1"}, {"$gte": {"v0": 1}}]})
     network.add({"$and": [{"t": "g1"}, {"$gte": {"v0": 2}}]})

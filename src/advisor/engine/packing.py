@@ -1,0 +1,276 @@
+"""Compile a rule set and pack it into durable_rules rulesets that stay inside the core's limits.
+
+* A profile becomes facts ``{"t": "g<k>", "v0": ..., "v1": ...}``: one short
+  attribute per value the rules read (``v<n>``), so names are cheap to hash
+  and never collide (checked below with the engine's own FNV-1a hash). The
+  rules of a ruleset are split into *groups*, each matching its own copy of
+  the profile fact (tag ``g<k>``), so that no fact can overflow the alpha
+  stack; all groups share one session, so one evaluation is one session per
+  ruleset whatever the number of groups.
+* Limits of the C core that packing keeps every ruleset inside (see
+  docs/durable-rules.md, `limits` and `alpha_network`): the alpha stack of 64
+  entries per fact (`STACK_BUDGET`, a bound computed on a model of the network
+  the core builds, not guessed), 32 expressions per pattern, 255 properties
+  per fact, 16 patterns per rule, 256 rules per alpha node, 4,096 actions per
+  ruleset. A rule set larger than one ruleset holds is packed into several;
+  each carries the signals its rules need (`chaining`), so chaining stays
+  inside the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from advisor.engine import limits
+from advisor.engine.alpha_network import AlphaNetwork
+from advisor.engine.chaining import Key, negated_signals, signal_needs
+from advisor.engine.formulas import (
+    DurableRule,
+    Json,
+    Sig,
+    TooComplex,
+    Translator,
+    compile_condition,
+)
+from advisor.engine.plan import (
+    SENTINEL,
+    Action,
+    CompiledRuleset,
+    EnginePlan,
+    FactGroup,
+    engine_json,
+    fnv1a_32,
+)
+from advisor.errors import Location, Problem, RuleSetError
+from advisor.language.ruleset import RuleSet
+
+__all__ = ["compile_plan"]
+
+
+def compile_plan(ruleset: RuleSet) -> EnginePlan:
+    """Compile every signal and rule; raises `RuleSetError` for what the engine cannot hold."""
+    slots = _attribute_names([o.key for o in ruleset.operands()])
+    numbers = {sid: index for index, sid in enumerate(ruleset.signals)}
+    negated = negated_signals(ruleset)
+    compiled = _compile_conditions(ruleset, Translator(slots, numbers), negated)
+    locations = {("signal", sid): signal.location for sid, signal in ruleset.signals.items()}
+    locations.update({("rule", rule_id): rule.location for rule_id, rule in ruleset.rules.items()})
+    built: list[CompiledRuleset] = []
+    problems: list[Problem] = []
+    for batch in _batches(ruleset, compiled, signal_needs(ruleset, negated)):
+        try:
+            built.append(_ruleset([rule for key in batch for rule in compiled[key]], slots))
+        except TooComplex as exc:
+            problems.append(
+                Problem(
+                    locations.get(exc.key or ("", ""), Location("rules")),
+                    str(exc),
+                    "too-complex",
+                    "split the condition, or move parts of it into signals",
+                )
+            )
+    if problems:
+        raise RuleSetError(problems)
+    return EnginePlan(tuple(built), numbers)
+
+
+def _compile_conditions(
+    ruleset: RuleSet, translator: Translator, negated: set[str]
+) -> dict[Key, list[DurableRule]]:
+    """Every signal (its false condition too when negated) and rule as durable rules."""
+    problems: list[Problem] = []
+    compiled: dict[Key, list[DurableRule]] = {}
+    for index, (sid, signal) in enumerate(ruleset.signals.items()):
+        for holds in (True, False) if sid in negated else (True,):
+            name = f"s{index}{'t' if holds else 'f'}"
+            try:
+                compiled[("signal", f"{sid}:{holds}")] = compile_condition(
+                    name, Action("signal", sid, holds), translator.formula(signal.condition, holds)
+                )
+            except TooComplex as exc:
+                problems.append(
+                    Problem(
+                        signal.location,
+                        f'signal "{sid}" {exc}',
+                        "too-complex",
+                        "move part of the condition into another signal",
+                    )
+                )
+    for index, (rule_id, rule) in enumerate(ruleset.rules.items()):
+        try:
+            compiled[("rule", rule_id)] = compile_condition(
+                f"r{index}", Action("rule", rule_id), translator.formula(rule.condition, True)
+            )
+        except TooComplex as exc:
+            problems.append(
+                Problem(
+                    rule.location,
+                    f'rule "{rule_id}" {exc}',
+                    "too-complex",
+                    "move part of the condition into a signal",
+                )
+            )
+    if problems:
+        raise RuleSetError(problems)
+    return compiled
+
+
+def _attribute_names(keys: Sequence[str]) -> dict[str, str]:
+    """Short attribute names for operand keys, free of hash collisions with each other."""
+    taken = {fnv1a_32(name) for name in limits.RESERVED_ATTRIBUTES}
+    names: dict[str, str] = {}
+    counter = 0
+    for key in keys:
+        while True:
+            candidate = f"v{counter}"
+            counter += 1
+            digest = fnv1a_32(candidate)
+            if digest not in taken:
+                taken.add(digest)
+                names[key] = candidate
+                break
+    return names
+
+
+def _batches(
+    ruleset: RuleSet, compiled: Mapping[Key, list[DurableRule]], needs: Mapping[Key, list[Key]]
+) -> list[list[Key]]:
+    """Which compiled conditions go into which durable_rules ruleset.
+
+    Rules go in order, each with the signals it needs (so chaining stays inside
+    one ruleset); a ruleset closes when the next rule would pass the core's
+    action limit. Signals no rule reads still have to be evaluated, because the
+    decision lists the signals that hold: they join the last ruleset.
+    """
+    batches: list[list[Key]] = [[]]
+    members: set[Key] = set()
+    size = 0
+
+    def place(item: list[Key]) -> None:
+        nonlocal members, size
+        new = [key for key in dict.fromkeys(item) if key not in members]
+        grown = size + sum(len(compiled[key]) for key in new)
+        if grown > limits.MAX_RULES_PER_RULESET and batches[-1]:
+            batches.append([])
+            members, new = set(), list(dict.fromkeys(item))
+            grown = sum(len(compiled[key]) for key in new)
+        batches[-1] += new
+        members.update(new)
+        size = grown
+
+    for rule_id in ruleset.rules:
+        place([("rule", rule_id), *needs[("rule", rule_id)]])
+    placed = {key for batch in batches for key in batch}
+    for sid in ruleset.signals:
+        if not placed.issuperset(needs[("signal", sid)]):
+            place(needs[("signal", sid)])
+            placed.update(needs[("signal", sid)])
+    return batches
+
+
+class _Group:
+    """The durable rules that match one profile fact, `{"t": "g<k>", ...}`, within the limits."""
+
+    def __init__(self, index: int) -> None:
+        self.tag = f"g{index}"
+        self.network = AlphaNetwork()
+        self.rules: list[DurableRule] = []
+        self.attributes: set[str] = set()
+
+    def pattern(self, rule: DurableRule) -> Json:
+        assert rule.profile is not None
+        return {"$and": [{"t": self.tag}, rule.profile]}
+
+    def try_add(self, rule: DurableRule) -> bool:
+        attributes = self.attributes | _attributes(rule.profile or {})
+        if len(attributes) > limits.MAX_SLOTS:
+            return False
+        mark = self.network.mark()
+        same_end = self.network.add(self.pattern(rule))
+        if (
+            same_end > limits.MAX_BETAS
+            or self.network.crowded()
+            or self.network.bound() > limits.STACK_BUDGET
+        ):
+            self.network.rollback(mark)
+            return False
+        self.rules.append(rule)
+        self.attributes = attributes
+        return True
+
+
+def _ruleset(rules: list[DurableRule], slots: Mapping[str, str]) -> CompiledRuleset:
+    """One durable_rules ruleset: rules packed into groups, each group's fact within the limits."""
+    groups, placed = _pack_groups(rules)
+    definition: Json = {SENTINEL: {"all": [{"p": {"t": groups[0].tag}}]}}
+    for rule in rules:
+        patterns: list[Json] = []
+        if rule.profile is not None:
+            patterns.append({"p": placed[rule.name].pattern(rule)})
+        for index, sig in enumerate(rule.signals):
+            patterns.append(
+                {f"s{index}": {"$and": [{"t": "s"}, {"n": sig.number}, {"v": sig.holds}]}}
+            )
+        definition[rule.name] = {"all": patterns}
+    by_name = {name: key for key, name in slots.items()}
+    return CompiledRuleset(
+        engine_json(definition),
+        tuple(
+            FactGroup(
+                group.tag,
+                tuple((by_name[a], a) for a in sorted(group.attributes, key=_slot_order)),
+                group.network.bound(),
+            )
+            for group in groups
+        ),
+        {rule.name: rule.action for rule in rules},
+    )
+
+
+def _pack_groups(rules: list[DurableRule]) -> tuple[list[_Group], dict[str, _Group]]:
+    """The groups of one ruleset, and the group each rule with a profile pattern went to."""
+    # Group 0 holds only the sentinel: its fact carries no values, so asserting
+    # it cannot fail, and the session's action context is initialised (by
+    # starting the sentinel) before any fact that could.
+    groups = [_Group(0), _Group(1)]
+    placed: dict[str, _Group] = {}
+    uses: dict[Sig, int] = {}
+    for rule in rules:
+        for sig in rule.signals:
+            uses[sig] = uses.get(sig, 0) + 1
+            if uses[sig] > limits.MAX_SIGNAL_USES:
+                raise TooComplex(
+                    f"more than {limits.MAX_SIGNAL_USES} rules in one ruleset refer to one signal",
+                    ("rule", rule.action.target),
+                )
+        if rule.profile is None:
+            continue  # joins over signal facts only
+        if not groups[-1].try_add(rule):
+            groups.append(_Group(len(groups)))
+            if not groups[-1].try_add(rule) or len(groups) > limits.MAX_GROUPS_PER_RULESET:
+                raise TooComplex(
+                    f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
+                    "than one ruleset holds",
+                    (rule.action.kind, rule.action.target),
+                )
+        placed[rule.name] = groups[-1]
+    if len(uses) > limits.MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
+        raise TooComplex(f"more than {limits.MAX_CHILDREN} signal outcomes in one ruleset")
+    return groups, placed
+
+
+def _slot_order(attribute: str) -> int:
+    return int(attribute[1:])
+
+
+def _attributes(node: Json) -> set[str]:
+    found: set[str] = set()
+    for key, value in node.items():
+        if key in ("$and", "$or"):
+            for item in value:
+                found |= _attributes(item)
+        elif key.startswith("$"):
+            found |= set(value)
+        else:
+            found.add(key)
+    return found - set(limits.RESERVED_ATTRIBUTES)
