@@ -1,9 +1,9 @@
 """Pydantic models of what analysts write: catalogue entries, signals, rules, profiles.
 
 These models check the shape of each entry (fields, types, allowed words).
-Cross-references (does this rule's measure exist?) are checked in `checks.py`,
+Cross-references (does this rule's measure exist?) are checked in `validation/`,
 because they need the whole rule set. Conditions stay raw here (text or
-all/any/not structure) and are parsed with their file positions in `checks.py`.
+all/any/not structure) and are parsed with their file positions in `validation/conditions.py`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_PATTERN, max_le
 CategoryValue = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN, max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 # A condition as written: text, or a mapping with one of all / any / not. Its
-# shape is checked where it is parsed (checks.py), with file positions.
+# shape is checked where it is parsed (validation/), with file positions.
 RawCondition = Any
 
 

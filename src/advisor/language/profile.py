@@ -309,7 +309,7 @@ def derive(function: str, series: Series) -> float | int | None:
         if baseline == 0:
             return None
         return _finite((points[-1] - baseline) / abs(baseline))
-    raise ValueError(f"unknown function {function}")  # checks.py refuses these earlier
+    raise ValueError(f"unknown function {function}")  # rule-file validation refuses these earlier
 
 
 def _finite(result: float) -> float | int | None:
