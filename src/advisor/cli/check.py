@@ -16,6 +16,7 @@ from pathlib import Path
 import advisor.cli.report as report
 from advisor.analysis.coverage import RuleCoverage
 from advisor.analysis.scenarios import run_features
+from advisor.cli.options import add_rules_option
 from advisor.decide import validate_directory
 from advisor.errors import EngineError, Location, Problem
 from advisor.exit_codes import ExitCode
@@ -29,13 +30,7 @@ HELP = "validate the rules, run the Gherkin features, require every rule covered
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules",
-        type=Path,
-        default=Path("rules"),
-        metavar="DIR",
-        help="rule directory (default: rules)",
-    )
+    add_rules_option(parser)
     parser.add_argument(
         "--features",
         type=Path,

@@ -21,6 +21,7 @@ import advisor.cli.report as report
 from advisor.analysis.baseline import base_rules
 from advisor.analysis.impact import DiffInputError, compare, profile_files, ruleset_changes
 from advisor.analysis.impact_report import render_markdown
+from advisor.cli.options import add_rules_option
 from advisor.decide import Advisor
 from advisor.errors import AdvisorError, RuleSetError
 from advisor.exit_codes import ExitCode
@@ -40,11 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a directory holding the other rule set, or a git revision (main, HEAD~1, a tag) "
         "of the repository holding --rules",
     )
-    parser.add_argument(
-        "--rules",
-        type=Path,
-        default=Path("rules"),
-        metavar="DIR",
+    add_rules_option(
+        parser,
         help="the changed rule directory, and its path at the base revision (default: rules)",
     )
     parser.add_argument(

@@ -16,6 +16,7 @@ from advisor.analysis.rulemap_render import (
     to_mermaid,
     to_svg,
 )
+from advisor.cli.options import add_rules_option
 from advisor.errors import RuleSetError
 from advisor.exit_codes import ExitCode
 from advisor.hints import did_you_mean
@@ -29,13 +30,7 @@ HELP = "draw the rule map: indicators -> signals -> rules -> measures"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules",
-        type=Path,
-        default=Path("rules"),
-        metavar="DIR",
-        help="rule directory (default: rules)",
-    )
+    add_rules_option(parser)
     parser.add_argument(
         "--format",
         choices=("mermaid", "dot", "svg"),

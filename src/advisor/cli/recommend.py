@@ -8,6 +8,7 @@ from pathlib import Path
 
 import advisor.cli.report as report
 from advisor.analysis.overrides import apply_changes
+from advisor.cli.options import add_rules_option
 from advisor.decide import Advisor
 from advisor.decision.render import render_decision
 from advisor.errors import EngineError, ProfileError, RuleSetError
@@ -22,9 +23,7 @@ HELP = "evaluate a profile (YAML or JSON) and print the decision"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", type=Path, help="situation profile file (.yaml or .json)")
-    parser.add_argument(
-        "--rules", type=Path, default=Path("rules"), help="rule directory (default: rules)"
-    )
+    add_rules_option(parser)
     parser.add_argument(
         "--format",
         choices=("table", "json"),
