@@ -145,6 +145,7 @@ def test_the_index_of_who_acts_on_a_measure(ruleset: RuleSet) -> None:
     ]
     assert [a.rule.id for a in policy.on("training", ActionKind.SAFEGUARD)] == ["d-guard"]
     assert [a.requires for a in policy.on("dialogue", ActionKind.SAFEGUARD)] == ["Observers"]
+    assert [a.requires for a in policy.of("d-guard", "training")] == ["Vetting"]
     assert policy.measures_of("d-guard") == ["dialogue", "surveillance", "training"]
     # what one rule does: recommends, withholds, then safeguards, each in file order
     assert [(a.kind, a.measure) for a in policy.of("b-high")] == [

@@ -13,7 +13,14 @@ map and the impact report all ask here. The policy:
 `rule_actions(rule)` lists what one rule does. `PolicyIndex(ruleset)` indexes that once
 per rule set, by rule and by measure, and resolves fired rules (`resolve`,
 `final_priority`); build it once and keep it (the `Advisor` does): building it touches
-every rule.
+every rule. Typical questions:
+
+    policy.of(rule_id)                          # a rule's edges to measures, in file order
+    policy.of(rule_id, measure)                 # what one rule does to one measure
+    policy.on(measure, ActionKind.RECOMMEND)    # who recommends a measure (and at what)
+    policy.acting_rules(measure)                # whose firing decides its outcome
+    policy.resolve(fired).recommended           # what the firing rules decide
+    policy.final_priority(measure, fired)       # ... for one measure; None: not recommended
 """
 
 from __future__ import annotations
@@ -133,9 +140,11 @@ class PolicyIndex:
             {measure: _deciding(actions) for measure, actions in self._by_measure.items()}
         )
 
-    def of(self, rule_id: str) -> tuple[Action, ...]:
-        """What the rule does: recommends, then withholds, then safeguards, in file order."""
-        return self._by_rule[rule_id]
+    def of(self, rule_id: str, measure: str | None = None) -> tuple[Action, ...]:
+        """What the rule does (to `measure` only, if given): recommends, then withholds,
+        then safeguards, each in file order. KeyError for a rule not in the rule set."""
+        actions = self._by_rule[rule_id]
+        return actions if measure is None else tuple(a for a in actions if a.measure == measure)
 
     def on(self, measure: str, *kinds: ActionKind) -> tuple[Action, ...]:
         """Every rule's actions on the measure (only `kinds`, if given), by rule id."""
