@@ -173,16 +173,12 @@ class PolicyIndex:
         for rule in fired:
             for action in self._by_rule[rule.id]:
                 kinds[action.kind][action.measure].append(action)
-        recommended = [
-            Recommended(
-                measure,
-                _highest(actions),
-                tuple(sorted(actions, key=_by_priority)),
-                tuple(sorted(guarding.get(measure, ()), key=_by_rule_and_text)),
-            )
-            for measure, actions in recommending.items()
-            if measure not in withholding
-        ]
+        recommended = []
+        for measure, actions in recommending.items():
+            if measure not in withholding:
+                by = sorted(actions, key=_by_priority)  # the first has the merged priority
+                guards = sorted(guarding.get(measure, ()), key=_by_rule_and_text)
+                recommended.append(Recommended(measure, _priority(by[0]), tuple(by), tuple(guards)))
         recommended.sort(key=lambda r: (-r.priority.rank, r.measure))
         withheld = tuple(
             Withheld(
@@ -213,8 +209,9 @@ def _deciding(actions: Iterable[Action]) -> tuple[Rule, ...]:
     return tuple(rules.values())
 
 
-def _highest(actions: Iterable[Action]) -> Priority:
-    return max((a.priority for a in actions if a.priority), key=lambda p: p.rank)
+def _priority(action: Action) -> Priority:
+    assert action.priority is not None, "a recommend action has a priority"
+    return action.priority
 
 
 def _by_priority(action: Action) -> tuple[int, str]:
