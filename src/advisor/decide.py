@@ -12,6 +12,7 @@ from typing import Any
 from advisor.analysis.sensitivity import sensitivity as sensitivity_of
 from advisor.decision.assemble import DecisionAssembly
 from advisor.decision.model import Decision, unvalidated
+from advisor.decision.policy import PolicyIndex
 from advisor.engine.driver import NativeEngine
 from advisor.engine.packing import compile_plan
 from advisor.engine.plan import EnginePlan
@@ -33,6 +34,7 @@ class Advisor:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.policy = PolicyIndex(ruleset)
         self.plan: EnginePlan = compile_plan(ruleset)
         self._engine = NativeEngine(self.plan.rulesets, self.plan.signal_numbers)
 
@@ -62,9 +64,9 @@ class Advisor:
         """The decision for one profile; with `sensitivity`, also what single changes would do."""
         observations = profile if isinstance(profile, Observations) else self.observe(profile)
         firing = self._engine.run(observations.values)
-        decision = DecisionAssembly(self.ruleset, observations, firing).decision()
+        decision = DecisionAssembly(self.ruleset, observations, firing, self.policy).decision()
         if sensitivity:
-            what_if = sensitivity_of(self.ruleset, observations, decision)
+            what_if = sensitivity_of(self.ruleset, observations, decision, self.policy)
             decision = unvalidated(Decision, **{**decision.__dict__, "sensitivity": what_if})
         return decision
 

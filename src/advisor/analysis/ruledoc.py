@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from advisor.language.expressions import signal_refs
+from advisor.decision.policy import Action, ActionKind, PolicyIndex
 from advisor.language.files import load_ruleset
 from advisor.language.ruleset import Rule, RuleSet
 
@@ -26,23 +26,10 @@ def _link(ruleset: RuleSet, kind: str, item_id: str) -> str:
     return f"[{item_id}]({Path(location.file).name}#L{location.line})"
 
 
-def _signals_of(ruleset: RuleSet, rule: Rule) -> set[str]:
-    """Signals a rule reads, directly or through other signals."""
-    found: set[str] = set()
-    pending = [ref.signal for ref in signal_refs(rule.condition)]
-    while pending:
-        signal_id = pending.pop()
-        if signal_id not in found:
-            found.add(signal_id)
-            pending += [ref.signal for ref in signal_refs(ruleset.signals[signal_id].condition)]
-    return found
-
-
-def _measures_of(rule: Rule) -> list[str]:
-    acts = [a.measure for a in rule.spec.recommend]
-    acts += [a.measure for a in rule.spec.withhold]
-    acts += [a.measure for a in rule.spec.safeguard]
-    return sorted(set(acts))
+def _action_link(ruleset: RuleSet, action: Action) -> str:
+    """The acting rule's link, with the priority when it recommends."""
+    link = _link(ruleset, "rule", action.rule.id)
+    return f"{link} ({action.priority.value})" if action.priority else link
 
 
 def _count(items: list[Any], noun: str) -> str:
@@ -55,6 +42,7 @@ def _cell(items: Iterable[str]) -> str:
 
 def sections_table(ruleset: RuleSet) -> str:
     """Each seed section (a rule's `source`) with its rules, the signals they use, and measures."""
+    policy = PolicyIndex(ruleset)
     by_section: dict[str, list[Rule]] = defaultdict(list)
     for rule in ruleset.rules.values():
         by_section[rule.spec.source].append(rule)
@@ -64,8 +52,8 @@ def sections_table(ruleset: RuleSet) -> str:
     ]
     for section in sorted(by_section):
         rules = by_section[section]
-        signals = sorted(set().union(*(_signals_of(ruleset, r) for r in rules)))
-        measures = sorted({m for r in rules for m in _measures_of(r)})
+        signals = sorted(set().union(*(ruleset.signals_read[r.id] for r in rules)))
+        measures = sorted({m for r in rules for m in policy.measures_of(r.id)})
         lines.append(
             f"| {section} ({_count(rules, 'rule')}, {_count(signals, 'signal')}, "
             f"{_count(measures, 'measure')}) "
@@ -78,26 +66,20 @@ def sections_table(ruleset: RuleSet) -> str:
 
 def measures_table(ruleset: RuleSet) -> str:
     """Each measure with the rules that recommend (and at which priority), withhold or guard it."""
-    recommended: dict[str, list[str]] = defaultdict(list)
-    withheld: dict[str, list[str]] = defaultdict(list)
-    guarded: dict[str, list[str]] = defaultdict(list)
-    for rule in ruleset.rules.values():
-        link = _link(ruleset, "rule", rule.id)
-        for recommend in rule.spec.recommend:
-            recommended[recommend.measure].append(f"{link} ({recommend.priority.value})")
-        for withhold in rule.spec.withhold:
-            withheld[withhold.measure].append(link)
-        for safeguard in rule.spec.safeguard:
-            guarded[safeguard.measure].append(link)
+    policy = PolicyIndex(ruleset)
     lines = [
         "| Measure | Area | Recommended by (priority) | Withheld by | Safeguards from |",
         "|---|---|---|---|---|",
     ]
     for measure_id, measure in ruleset.measures.items():
+        # one column per kind, in ActionKind's order: recommend, withhold, safeguard
+        by_kind = [
+            _cell(_action_link(ruleset, a) for a in policy.on(measure_id, kind))
+            for kind in ActionKind
+        ]
         lines.append(
             f"| {_link(ruleset, 'measure', measure_id)}: {measure.title} | {measure.area.value} "
-            f"| {_cell(recommended[measure_id])} | {_cell(withheld[measure_id])} "
-            f"| {_cell(guarded[measure_id])} |"
+            f"| {' | '.join(by_kind)} |"
         )
     return "\n".join(lines)
 
@@ -106,7 +88,7 @@ def signals_table(ruleset: RuleSet) -> str:
     """Each signal with its condition and the rules that read it."""
     readers: dict[str, list[str]] = defaultdict(list)
     for rule in ruleset.rules.values():
-        for signal_id in sorted(_signals_of(ruleset, rule)):
+        for signal_id in sorted(ruleset.signals_read[rule.id]):
             readers[signal_id].append(rule.id)
     lines = ["| Signal | Holds when | Read by rules |", "|---|---|---|"]
     for signal_id, signal in ruleset.signals.items():

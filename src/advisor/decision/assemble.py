@@ -1,6 +1,9 @@
 """One decision from what the engine fired: recommendations, withholding, safeguards,
 signals, undetermined rules and data gaps, with the engine cross-checked by the reference
 evaluator for every signal and every fired or data-lacking rule.
+
+Which measures the fired rules recommend, withhold and guard is the policy's to say
+(`decision.policy`); this module puts its answer into words and output models.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from advisor.decision.model import (
     WithheldMeasure,
     unvalidated,
 )
+from advisor.decision.policy import PolicyIndex, Recommended, Withheld
 from advisor.engine.driver import Firing
 from advisor.errors import EngineError
 from advisor.language.expressions import truth
@@ -37,8 +41,16 @@ class DecisionAssembly:
     value in them comes from the checked rule set and profile.
     """
 
-    def __init__(self, ruleset: RuleSet, observations: Observations, firing: Firing) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        observations: Observations,
+        firing: Firing,
+        policy: PolicyIndex | None = None,
+    ) -> None:
         self.ruleset = ruleset
+        #: build the index once per rule set and pass it in: building it touches every rule
+        self.policy = policy or PolicyIndex(ruleset)
         self.values = observations.values
         self.observations = observations
         self.firing = firing
@@ -134,68 +146,46 @@ class DecisionAssembly:
         )
 
     def _measures(self, fired: list[Rule]) -> tuple[list[Recommendation], list[WithheldMeasure]]:
-        recommended: dict[str, list[tuple[Priority, Rule]]] = defaultdict(list)
-        withholding: dict[str, list[Rule]] = defaultdict(list)
-        safeguards: dict[str, list[SafeguardNote]] = defaultdict(list)
-        for rule in fired:
-            for action in rule.spec.recommend:
-                recommended[action.measure].append((action.priority, rule))
-            for withheld_action in rule.spec.withhold:
-                withholding[withheld_action.measure].append(rule)
-            for guard in rule.spec.safeguard:
-                safeguards[guard.measure].append(
-                    unvalidated(
-                        SafeguardNote,
-                        requires=guard.requires,
-                        rule=rule.id,
-                        because=self._because(rule),
-                    )
-                )
-        measures = self.ruleset.measures
-        recommendations: list[Recommendation] = []
-        for measure_id, reasons in recommended.items():
-            if measure_id in withholding:
-                continue
-            spec = measures[measure_id]
-            priority = max((p for p, _ in reasons), key=lambda p: p.rank)
-            recommendations.append(
+        resolution = self.policy.resolve(fired)
+        return (
+            [self._recommendation(r) for r in resolution.recommended],
+            [self._withheld(w) for w in resolution.withheld],
+        )
+
+    def _recommendation(self, recommended: Recommended) -> Recommendation:
+        spec = self.ruleset.measures[recommended.measure]
+        return unvalidated(
+            Recommendation,
+            measure=recommended.measure,
+            title=spec.title,
+            area=spec.area,
+            priority=recommended.priority,
+            description=spec.description,
+            outcomes=list(spec.outcomes),
+            horizon=spec.horizon,
+            reasons=[self._reason(a.rule, a.priority) for a in recommended.by],
+            safeguards=[
                 unvalidated(
-                    Recommendation,
-                    measure=measure_id,
-                    title=spec.title,
-                    area=spec.area,
-                    priority=priority,
-                    description=spec.description,
-                    outcomes=list(spec.outcomes),
-                    horizon=spec.horizon,
-                    reasons=[
-                        self._reason(rule, p)
-                        for p, rule in sorted(reasons, key=lambda pr: (-pr[0].rank, pr[1].id))
-                    ],
-                    safeguards=sorted(
-                        safeguards.get(measure_id, []), key=lambda s: (s.rule, s.requires)
-                    ),
+                    SafeguardNote,
+                    requires=guard.requires,
+                    rule=guard.rule.id,
+                    because=self._because(guard.rule),
                 )
-            )
-        recommendations.sort(key=lambda r: (-r.priority.rank, r.measure))
-        withheld = [
-            unvalidated(
-                WithheldMeasure,
-                measure=measure_id,
-                title=measures[measure_id].title,
-                area=measures[measure_id].area,
-                why=[
-                    action.reason
-                    for rule in sorted(rules, key=lambda r: r.id)
-                    for action in rule.spec.withhold
-                    if action.measure == measure_id and action.reason
-                ],
-                reasons=[self._reason(rule) for rule in sorted(rules, key=lambda r: r.id)],
-                overridden=sorted(rule.id for _, rule in recommended.get(measure_id, [])),
-            )
-            for measure_id, rules in sorted(withholding.items())
-        ]
-        return recommendations, withheld
+                for guard in recommended.safeguards
+            ],
+        )
+
+    def _withheld(self, withheld: Withheld) -> WithheldMeasure:
+        spec = self.ruleset.measures[withheld.measure]
+        return unvalidated(
+            WithheldMeasure,
+            measure=withheld.measure,
+            title=spec.title,
+            area=spec.area,
+            why=[a.reason for a in withheld.by if a.reason],
+            reasons=[self._reason(a.rule) for a in withheld.by],
+            overridden=[a.rule.id for a in withheld.overridden],
+        )
 
     def _data_gaps(self, undetermined: list[UndeterminedRule]) -> list[DataGap]:
         hidden: dict[str, list[str]] = defaultdict(list)
