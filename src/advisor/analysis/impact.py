@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from advisor.decision.model import Decision
+from advisor.decision.policy import ActionKind, rule_actions
 from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import display_path
 from advisor.language.models import Priority, SituationProfile
@@ -106,19 +107,22 @@ def _kind(before: str, after: str) -> str:
     return "safeguards"
 
 
+_VERBS = {
+    ActionKind.RECOMMEND: ("recommends", "recommended"),
+    ActionKind.WITHHOLD: ("withholds it", "withheld it"),
+    ActionKind.SAFEGUARD: ("attaches a safeguard", "attached a safeguard"),
+}
+
+
 def _actions(rule: Rule | None, measure: str, past: bool = False) -> str:
     """What a rule does (or, `past`, did) to a measure, in words ("" when nothing)."""
     if rule is None:
         return ""
-    spec = rule.spec
-    verbs = (
-        ("recommended", "withheld it", "attached a safeguard")
-        if past
-        else ("recommends", "withholds it", "attaches a safeguard")
-    )
-    words = [f"{verbs[0]} {a.priority.value}" for a in spec.recommend if a.measure == measure]
-    words += [verbs[1] for a in spec.withhold if a.measure == measure]
-    words += [verbs[2] for a in spec.safeguard if a.measure == measure]
+    words = []
+    for action in rule_actions(rule):
+        if action.measure == measure:
+            verb = _VERBS[action.kind][past]
+            words.append(f"{verb} {action.priority.value}" if action.priority else verb)
     return ", ".join(words)
 
 

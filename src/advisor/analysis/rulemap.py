@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advisor.decision.policy import ActionKind, PolicyIndex
 from advisor.language.expressions import AllOf, AnyOf, Atom, Condition, Not, SignalRef, signal_refs
 from advisor.language.ruleset import RuleSet
 
@@ -31,7 +32,10 @@ __all__ = [
     "focus",
 ]
 
-READS, RECOMMEND, WITHHOLD, SAFEGUARD = "reads", "recommend", "withhold", "safeguard"
+READS = "reads"
+#: the kinds of a rule's edges to measures are the policy's kinds of action
+RECOMMEND, WITHHOLD, SAFEGUARD = ActionKind.RECOMMEND, ActionKind.WITHHOLD, ActionKind.SAFEGUARD
+_ACTION_LABELS = {WITHHOLD: "withholds", SAFEGUARD: "safeguard"}
 KINDS = ("indicator", "signal", "rule", "measure")
 
 
@@ -108,6 +112,7 @@ def _reads(condition: Condition, target: str) -> list[Edge]:
 def build_map(ruleset: RuleSet) -> RuleMap:
     """The whole rule set as a map."""
     graph = RuleMap()
+    policy = PolicyIndex(ruleset)
     for signal in ruleset.signals.values():
         node = Node("signal", signal.id, "signals")
         graph.nodes[node.key] = node
@@ -116,14 +121,9 @@ def build_map(ruleset: RuleSet) -> RuleMap:
         node = Node("rule", rule.id, f"rules: {Path(rule.location.file).name}")
         graph.nodes[node.key] = node
         graph.edges += _reads(rule.condition, node.key)
-        for recommend in rule.spec.recommend:
-            target = f"measure:{recommend.measure}"
-            graph.edges.append(Edge(node.key, target, RECOMMEND, recommend.priority.value))
-        for withhold in rule.spec.withhold:
-            graph.edges.append(Edge(node.key, f"measure:{withhold.measure}", WITHHOLD, "withholds"))
-        for safeguard in rule.spec.safeguard:
-            target = f"measure:{safeguard.measure}"
-            graph.edges.append(Edge(node.key, target, SAFEGUARD, "safeguard"))
+        for action in policy.of(rule.id):
+            label = action.priority.value if action.priority else _ACTION_LABELS[action.kind]
+            graph.edges.append(Edge(node.key, f"measure:{action.measure}", action.kind, label))
     for measure_id, measure in ruleset.measures.items():
         node = Node("measure", measure_id, f"measures: {measure.area.value}")
         graph.nodes[node.key] = node

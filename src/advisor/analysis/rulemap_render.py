@@ -56,7 +56,7 @@ _MERMAID_CLASSES = {
     "measure": "fill:#f3e5f5,stroke:#7b1fa2",
 }
 _MERMAID_ARROWS = {READS: "-->", RECOMMEND: "-->", WITHHOLD: "-.->", SAFEGUARD: "==>"}
-_MERMAID_LINKS = {
+_MERMAID_LINKS: dict[str, str] = {
     WITHHOLD: "stroke:#d00000,stroke-width:2px,color:#d00000",
     SAFEGUARD: "stroke:#e69500,stroke-width:3px,color:#a86400",
 }
