@@ -8,8 +8,8 @@ from advisor.analysis.candidates import (
     thresholds,
     value_candidates,
 )
-from advisor.language.expressions import parse_expression
 from advisor.language.models import IndicatorSpec, IndicatorType
+from advisor.language.parser import parse_expression
 
 
 def spec(kind: IndicatorType, **extra: object) -> IndicatorSpec:
