@@ -61,6 +61,7 @@ _SECTION_TEXT = {
     "measures": "the cooperation measures rules may recommend",
     "signals": "named situations derived from indicators, reused by rules",
     "rules": "when a condition holds, recommend, withhold or attach safeguards to measures",
+    "sources": "the documents the rules put into practice, and their sections",
 }
 
 CONDITION_GRAMMAR = f"""\

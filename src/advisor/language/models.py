@@ -35,6 +35,7 @@ __all__ = [
     "Safeguard",
     "SignalSpec",
     "SituationProfile",
+    "SourceSpec",
     "Withhold",
 ]
 
@@ -104,6 +105,31 @@ class Priority(StrEnum):
 
 
 _PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3, Priority.CRITICAL: 4}
+
+
+class SourceSpec(_Spec):
+    """A source document the rules put into practice, with its sections as rules cite them."""
+
+    id: ItemId = Field(description="Lowercase words joined by '-', e.g. libya-uk-seed-article.")
+    title: Text = Field(description="The document's title as published.")
+    publisher: str = Field(default="", description="Who published or wrote it.")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Year of publication.")
+    url: str = Field(default="", description="Where to read it.")
+    citation: str = Field(
+        default="", description="How to find it when there is no address, or a full reference."
+    )
+    sections: tuple[Text, ...] = Field(
+        min_length=1,
+        description="Its section titles, in document order; a rule's `source` names one of them.",
+    )
+
+    @model_validator(mode="after")
+    def _findable(self) -> SourceSpec:
+        if not (self.url or self.citation):
+            raise ValueError("a source needs a url or a citation, so that readers can find it")
+        if len(set(self.sections)) != len(self.sections):
+            raise ValueError("a section is listed twice")
+        return self
 
 
 class IndicatorSpec(_Spec):
@@ -212,7 +238,9 @@ class RuleSpec(_Spec):
         description="The reason as the decision prints it; {indicator.id} is replaced by "
         "the profile's value of an indicator the rule reads."
     )
-    source: Text = Field(description="The section of the source document the rule comes from.")
+    source: Text = Field(
+        description="The title of the section it puts into practice, as declared under `sources`."
+    )
 
     @model_validator(mode="after")
     def _acts(self) -> RuleSpec:

@@ -26,7 +26,7 @@ from advisor.language.expressions import (
     atoms,
     truth,
 )
-from advisor.language.models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
+from advisor.language.models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec, SourceSpec
 
 __all__ = ["Reads", "Rule", "RuleSet", "Signal", "reads_of", "reads_through_signals"]
 
@@ -71,7 +71,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Catalogues, signals (in dependency order) and rules, as loaded and checked."""
+    """Catalogues, signals (in dependency order), rules and sources, as loaded and checked."""
 
     indicators: Mapping[str, IndicatorSpec]
     measures: Mapping[str, MeasureSpec]
@@ -82,6 +82,8 @@ class RuleSet:
     content_hash: str = ""
     #: per rule, what it reads directly or through signals
     rule_reads: Mapping[str, Reads] = field(default_factory=dict)
+    #: the source documents rules cite by section; empty when the rule set declares none
+    sources: Mapping[str, SourceSpec] = field(default_factory=dict)
 
     @staticmethod
     def build(
@@ -90,6 +92,7 @@ class RuleSet:
         signals: dict[str, Signal],
         rules: dict[str, Rule],
         locations: dict[tuple[str, str], Location],
+        sources: Mapping[str, SourceSpec] | None = None,
     ) -> RuleSet:
         """Freeze the parts, resolve what each rule reads, stamp them with their content hash."""
         through = reads_through_signals({sid: signal.leaves for sid, signal in signals.items()})
@@ -104,8 +107,16 @@ class RuleSet:
             MappingProxyType(signals),
             MappingProxyType(dict(sorted(resolved.items()))),
             MappingProxyType(locations),
-            _content_hash(indicators, measures, signals, rules),
+            _content_hash(indicators, measures, signals, rules, sources or {}),
             MappingProxyType(reads),
+            MappingProxyType(dict(sorted((sources or {}).items()))),
+        )
+
+    @cached_property
+    def section_sources(self) -> Mapping[str, str]:
+        """Each declared section title -> the id of the source document it belongs to."""
+        return MappingProxyType(
+            {title: sid for sid, source in self.sources.items() for title in source.sections}
         )
 
     @cached_property
@@ -203,6 +214,7 @@ def _content_hash(
     measures: Mapping[str, MeasureSpec],
     signals: Mapping[str, Signal],
     rules: Mapping[str, Rule],
+    sources: Mapping[str, SourceSpec],
 ) -> str:
     """sha256 over the meaning of the rule set: comments, layout and file order do not count."""
     content = {
@@ -210,6 +222,7 @@ def _content_hash(
         "measures": {k: v.model_dump(mode="json") for k, v in sorted(measures.items())},
         "signals": {k: v.spec.model_dump(mode="json") for k, v in sorted(signals.items())},
         "rules": {k: v.spec.model_dump(mode="json") for k, v in sorted(rules.items())},
+        "sources": {k: v.model_dump(mode="json") for k, v in sorted(sources.items())},
     }
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -25,6 +25,7 @@ from advisor.language.validation.shapes import (
     shape_problem,
 )
 from advisor.language.validation.signal_order import signal_order
+from advisor.language.validation.sources import check_sources, declared_titles
 
 __all__ = ["RuleFileChecker"]
 
@@ -40,10 +41,15 @@ class RuleFileChecker:
     #: conditions and measures of entries without their model's shape, checked all the same
     orphan_conditions: list[tuple[SourceDocument, JsonPath, Any]] = field(default_factory=list)
     orphan_measures: list[tuple[SourceDocument, JsonPath, str]] = field(default_factory=list)
+    #: whether any file has a `sources` section: then every rule's `source` must name one of
+    #: their sections (those of source entries without their shape count, not to report twice)
+    catalogued: bool = False
+    orphan_sections: set[str] = field(default_factory=set)
 
     # -- stages 2 and 3: shape and identity
     def add_document(self, doc: SourceDocument) -> None:
         self.problems.extend(doc.problems)
+        self.catalogued |= isinstance(doc.data, dict) and "sources" in doc.data
         for section, index, item in section_items(doc, self.problems):
             self.add_entry(doc, section, index, item)
 
@@ -61,6 +67,8 @@ class RuleFileChecker:
                 self.orphan_conditions.append((doc, (*path, "when"), item["when"]))
             if isinstance(item, dict) and section == "rules":
                 self.orphan_measures += named_measures(doc, path, item)
+            if section == "sources":
+                self.orphan_sections |= declared_titles(item)
             return
         known = self.entries[section]
         if spec.id in known:  # type: ignore[attr-defined]
@@ -83,6 +91,9 @@ class RuleFileChecker:
         measures = {k: e.spec for k, e in self.entries["measures"].items()}
         conditions = self._conditions(indicators)
         self._check_orphans(indicators, measures)
+        if self.catalogued:
+            sources, rules = self.entries["sources"], self.entries["rules"]
+            check_sources(sources, rules, self.problems, self.orphan_sections)
         signal_conditions = {
             sid: c for (section, sid), c in conditions.items() if section == "signals"
         }
@@ -157,4 +168,5 @@ class RuleFileChecker:
             for section, entries in self.entries.items()
             for item_id, entry in entries.items()
         }
-        return RuleSet.build(indicators, measures, signals, rules, locations)
+        sources = {k: e.spec for k, e in self.entries["sources"].items()}
+        return RuleSet.build(indicators, measures, signals, rules, locations, sources)

@@ -12,7 +12,13 @@ from pydantic import BaseModel
 from advisor.errors import Location, Problem
 from advisor.hints import did_you_mean
 from advisor.language.loader import JsonPath, SourceDocument
-from advisor.language.models import IndicatorSpec, MeasureSpec, RuleSpec, SignalSpec
+from advisor.language.models import (
+    IndicatorSpec,
+    MeasureSpec,
+    RuleSpec,
+    SignalSpec,
+    SourceSpec,
+)
 
 __all__ = ["KIND", "SECTIONS", "Entry", "named_measures", "section_items", "shape_problem"]
 
@@ -21,9 +27,16 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "measures": MeasureSpec,
     "signals": SignalSpec,
     "rules": RuleSpec,
+    "sources": SourceSpec,
 }
 #: the kind of entry each section holds, as messages name it
-KIND = {"indicators": "indicator", "measures": "measure", "signals": "signal", "rules": "rule"}
+KIND = {
+    "indicators": "indicator",
+    "measures": "measure",
+    "signals": "signal",
+    "rules": "rule",
+    "sources": "source",
+}
 
 
 @dataclass
