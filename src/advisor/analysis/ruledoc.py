@@ -3,7 +3,8 @@
 The tables are generated from the rule files, so they cannot drift from what
 the engine runs: `advisor ruledoc [RULES_DIR]` rewrites the blocks
 between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`
-in `RULES_DIR/README.md`, and a test fails when the committed file is stale.
+in `RULES_DIR/README.md`; `advisor validate` and `advisor check` say when the
+committed file is stale (`analysis/generated.py`), and so does a test.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from advisor.decision.policy import Action, ActionKind, PolicyIndex
 from advisor.language.files import load_ruleset
+from advisor.language.models import SourceSpec
 from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = ["BLOCKS", "refresh", "render_blocks"]
@@ -41,17 +43,43 @@ def _cell(items: Iterable[str]) -> str:
 
 
 def sections_table(ruleset: RuleSet) -> str:
-    """Each seed section (a rule's `source`) with its rules, the signals they use, and measures."""
-    policy = PolicyIndex(ruleset)
+    """Per source document, each section in its order with its rules, signals and measures.
+
+    A rule set without a source catalogue gets one table of the sections its rules name.
+    """
     by_section: dict[str, list[Rule]] = defaultdict(list)
     for rule in ruleset.rules.values():
         by_section[rule.spec.source].append(rule)
+    if not ruleset.sources:
+        return _section_rows(ruleset, sorted(by_section), by_section)
+    parts = []
+    for source_id, source in ruleset.sources.items():
+        cited = [r for title in source.sections for r in by_section[title]]
+        parts.append(
+            f"{_source_heading(ruleset, source_id, source)} "
+            f"{_count(cited, 'rule')} in {_count(list(source.sections), 'section')}:"
+        )
+        parts.append(_section_rows(ruleset, list(source.sections), by_section))
+    return "\n\n".join(parts)
+
+
+def _source_heading(ruleset: RuleSet, source_id: str, source: SourceSpec) -> str:
+    """The document's title (linked when it has an address), who and when, and its entry."""
+    title = f"[{source.title}]({source.url})" if source.url else source.title
+    about = "".join(f", {part}" for part in (source.publisher, source.year) if part)
+    cited = f" {source.citation}" if source.citation else ""
+    return f"**{title}**{about} ({_link(ruleset, 'source', source_id)}).{cited}"
+
+
+def _section_rows(ruleset: RuleSet, titles: list[str], by_section: dict[str, list[Rule]]) -> str:
+    """The table of sections: rules citing each, the signals they read, the measures they act on."""
+    policy = PolicyIndex(ruleset)
     lines = [
         "| Section | Rules | Signals used | Measures acted on |",
         "|---|---|---|---|",
     ]
-    for section in sorted(by_section):
-        rules = by_section[section]
+    for section in titles:
+        rules = by_section.get(section, [])
         signals = sorted(set().union(*(ruleset.signals_read[r.id] for r in rules)))
         measures = sorted({m for r in rules for m in policy.measures_of(r.id)})
         lines.append(

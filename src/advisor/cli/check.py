@@ -15,6 +15,7 @@ from pathlib import Path
 
 import advisor.cli.report as report
 from advisor.analysis.coverage import RuleCoverage
+from advisor.analysis.generated import stale_generated
 from advisor.analysis.scenarios import run_features
 from advisor.cli.options import add_rules_option
 from advisor.decide import validate_directory
@@ -68,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         f"scenarios in {display_path(features)}",
         flush=True,
     )
+    # generated files out of date: a notice with the command, not a failure
+    for stale in stale_generated(rules, ruleset):
+        print(stale, file=sys.stderr, flush=True)
     scenarios = run_features(ruleset, rules, features, args.profiles, args.junit_xml)
     if not scenarios.ran:
         return report.fail(

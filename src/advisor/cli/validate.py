@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import advisor.cli.report as report
+from advisor.analysis.generated import stale_generated
 from advisor.decide import validate_directory
 from advisor.errors import EngineError, RuleSetError
 from advisor.exit_codes import ExitCode
@@ -35,4 +37,7 @@ def run(args: argparse.Namespace) -> int:
         f"{rules}: {len(ruleset.indicators)} indicators, {len(ruleset.measures)} measures, "
         f"{len(ruleset.signals)} signals, {len(ruleset.rules)} rules: no problems"
     )
+    # generated files out of date: a notice with the command, not a problem (exit 0)
+    for stale in stale_generated(rules, ruleset):
+        print(stale, file=sys.stderr)
     return ExitCode.SUCCESS
