@@ -285,3 +285,104 @@ def test_an_entry_with_a_shape_error_still_has_its_measures_checked(
         "rules/r.yaml:5:59: recommend.0.priority: Input should be 'low', 'medium', 'high' "
         """or 'critical' (did you mean "high"?)""",
     ]
+
+
+SOURCES = """
+sources:
+  - id: seed-article
+    title: Libya and the UK to enhance security cooperation
+    citation: The project's seed article
+    sections:
+      - "Strengthening Borders: Strategies to Combat Human Trafficking and Smuggling"
+      - "The Path Forward: Ensuring Sustainable Peace and Security in Libya"
+"""
+
+
+def test_a_misspelt_source_section_is_an_error_with_a_suggestion(write_rules: WriteRules) -> None:
+    cited = rule(
+        "goci.human_smuggling >= 8",
+        source='"Strengthening Borders: Strategies to Combat Human Trafficking and Smugling"',
+    )
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": SOURCES, "r.yaml": cited})
+    assert problems_of(root) == [
+        'rules/r.yaml:7:14: source "Strengthening Borders: Strategies to Combat Human Trafficking'
+        ' and Smugling" is not a section of any declared source (did you mean "Strengthening'
+        ' Borders: Strategies to Combat Human Trafficking and Smuggling"?)'
+    ]
+
+
+def test_a_source_nothing_like_a_section_says_where_sections_are_declared(
+    write_rules: WriteRules,
+) -> None:
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": SOURCES, "r.yaml": rule("true == true")})
+    found = [p for p in problems_of(root) if "source" in p]
+    assert found == [
+        'rules/r.yaml:7:13: source "s" is not a section of any declared source '
+        '(declare it under the "sections" of a source in rules/s.yaml)'
+    ]
+
+
+def test_a_declared_section_is_accepted_and_the_rule_set_keeps_its_sources(
+    write_rules: WriteRules,
+) -> None:
+    cited = rule(
+        "goci.human_smuggling >= 8",
+        source='"The Path Forward: Ensuring Sustainable Peace and Security in Libya"',
+    )
+    ruleset = load_ruleset(write_rules(**{"c.yaml": CATALOGUE, "s.yaml": SOURCES, "r.yaml": cited}))
+    assert list(ruleset.sources) == ["seed-article"]
+    assert ruleset.section_sources[ruleset.rules["r1"].spec.source] == "seed-article"
+    assert str(ruleset.locations[("source", "seed-article")]) == "rules/s.yaml:2:5"
+
+
+def test_without_a_sources_section_source_is_free_text(write_rules: WriteRules) -> None:
+    """The catalogue is opted into by declaring it: small rule sets need none."""
+    ruleset = load_ruleset(write_rules(**{"r.yaml": CATALOGUE + rule("goci.human_smuggling >= 8")}))
+    assert ruleset.rules["r1"].spec.source == "s"
+    assert dict(ruleset.sources) == {}
+
+
+def test_an_empty_sources_section_still_checks_every_rule(write_rules: WriteRules) -> None:
+    text = rule("goci.human_smuggling >= 8")
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": "sources:\n", "r.yaml": text})
+    assert problems_of(root) == [
+        'rules/r.yaml:7:13: source "s" is not a section of any declared source '
+        '(declare the document and its sections under "sources" (see docs/rule-language.md))'
+    ]
+
+
+def test_source_entries_are_checked_and_sections_are_unique_across_sources(
+    write_rules: WriteRules,
+) -> None:
+    other = """
+    sources:
+      - id: second
+        title: Another document
+        url: https://example.org/report
+        sections: ["The Path Forward: Ensuring Sustainable Peace and Security in Libya"]
+      - id: unfindable
+        title: A document nobody can find
+        sections: [Somewhere]
+    """
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": SOURCES, "t.yaml": other})
+    assert problems_of(root) == [
+        'rules/t.yaml:5:17: section "The Path Forward: Ensuring Sustainable Peace and Security in'
+        ' Libya" is declared by sources "seed-article" and "second" (rules cite a section by its'
+        " title alone: make the two titles differ)",
+        "rules/t.yaml:6:5: a source needs a url or a citation, so that readers can find it",
+    ]
+
+
+def test_a_source_entry_with_a_mistake_does_not_also_fail_the_rules_citing_it(
+    write_rules: WriteRules,
+) -> None:
+    broken = SOURCES.replace("citation: The project's seed article", "year: 1066")
+    cited = rule(
+        "goci.human_smuggling >= 8",
+        source='"The Path Forward: Ensuring Sustainable Peace and Security in Libya"',
+    )
+    root = write_rules(**{"c.yaml": CATALOGUE, "s.yaml": broken, "r.yaml": cited})
+    # only the entry's own mistake: the rule citing one of its sections is not blamed
+    assert problems_of(root) == [
+        "rules/s.yaml:4:11: year: Input should be greater than or equal to 1900"
+    ]

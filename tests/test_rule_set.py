@@ -50,6 +50,15 @@ def test_every_rule_names_a_seed_section_and_every_section_has_rules(advisor: Ad
     assert len(advisor.ruleset.rules) >= 30
 
 
+def test_the_source_catalogue_lists_the_seed_sections_in_the_articles_order(
+    advisor: Advisor,
+) -> None:
+    """`rules/sources.yaml` declares the seed, so validation checks every rule's `source`."""
+    (seed,) = advisor.ruleset.sources.values()
+    assert seed.sections == SEED_SECTIONS
+    assert set(advisor.ruleset.section_sources) == set(SEED_SECTIONS)
+
+
 def test_every_measure_is_recommended_by_some_rule(advisor: Advisor) -> None:
     recommended = {
         action.measure for rule in advisor.ruleset.rules.values() for action in rule.spec.recommend
@@ -161,3 +170,13 @@ def test_rules_readme_tables_are_current(advisor: Advisor) -> None:
     assert render_blocks(readme, advisor.ruleset) == readme, "run: advisor ruledoc rules"
     for rule_id in advisor.ruleset.rules:
         assert f"[{rule_id}](" in readme
+
+
+def test_rules_readme_groups_rules_by_source_document_and_section(advisor: Advisor) -> None:
+    readme = (RULES / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("<!-- BEGIN GENERATED: sections -->") :]
+    block = block[: block.index("<!-- END GENERATED: sections -->")]
+    assert "**Libya and the UK to enhance security cooperation** (" in block
+    assert f"{len(advisor.ruleset.rules)} rules in 6 sections:" in block
+    rows = [line for line in block.splitlines() if line.startswith("| ") and "(" in line]
+    assert [row[2:].split(" (", 1)[0] for row in rows] == list(SEED_SECTIONS)
