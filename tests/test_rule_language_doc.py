@@ -35,7 +35,7 @@ from advisor.language.loader import parse_yaml
 from advisor.language.profile import check_profile, parse_profile
 
 DOC = Path(__file__).parent.parent / "docs" / "rule-language.md"
-SECTIONS = ("indicators", "measures", "signals", "rules")
+SECTIONS = ("indicators", "measures", "signals", "sources", "rules")
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ def rule_blocks() -> list[Block]:
 
 
 def gathered_catalogue() -> dict[str, dict[str, Any]]:
-    """Indicators, measures and signals from every example; one definition per id."""
-    entries: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS[:3]}
+    """Indicators, measures, signals and sources from every example; one definition per id."""
+    entries: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS[:4]}
     for block in rule_blocks():
         for section, items in data(block).items():
             for item in items if section in entries else []:
@@ -254,6 +254,8 @@ ROWS = condition_rows()
 def table_advisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Advisor]:
     """One rule per table row, whose condition is the row's."""
     measure = next(iter(CATALOGUE["measures"]))
+    # a section the document's `sources` example declares, as every rule must cite one
+    section = next(iter(CATALOGUE["sources"].values()))["sections"][0]
     rules = [
         {
             "id": f"row-{row.line}",
@@ -261,7 +263,7 @@ def table_advisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Advisor]
             "when": row.condition,
             "recommend": [{"measure": measure, "priority": "low"}],
             "because": "The reference says so.",
-            "source": "docs/rule-language.md",
+            "source": section,
         }
         for row in ROWS
     ]
