@@ -65,7 +65,10 @@ def test_rule_coverage_counts_distinct_scenarios(basic_advisor: Advisor) -> None
         str(smuggling.location)
         == basic_advisor.ruleset.rules["smuggling-border"].location.__str__()
     )
-    assert coverage["surveillance-safeguard"].silent == {"s2"}
+    # undetermined is not silence: only a false condition, with the data present, counts
+    assert coverage["surveillance-safeguard"].silent == set()
+    assert coverage["surveillance-safeguard"].undetermined == {"s2"}
+    assert coverage["surveillance-safeguard"].silent_only_for_lack_of_data
     assert not coverage["surveillance-safeguard"].covered
     assert not coverage["dialogue-when-violent"].fired
     assert not coverage["dialogue-when-violent"].silent
