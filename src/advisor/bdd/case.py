@@ -219,7 +219,7 @@ class Case:
                 self.evaluations[-1][rule_id] = self._tested[rule_id]
                 if self._tested[rule_id] is Outcome.UNDETERMINED:
                     missing = tuple(self.missing(rule_id))
-                    self.gaps[-1][rule_id] = (*self.step_at, missing)
+                    self.gaps[-1].setdefault(rule_id, (*self.step_at, missing))
 
     def vouch_silent(self, rule_ids: Iterable[str], claim: str = "this holds") -> None:
         """Like `vouch`, for an expectation that depends only on these rules not firing.

@@ -56,7 +56,11 @@ def _needs(key: str, result: ConditionResult) -> str:
 
 
 def signal_missing(ruleset: RuleSet, signal_id: str, values: Mapping[str, Value]) -> list[str]:
-    """The indicators a signal reads, directly or through other signals, that have no value."""
+    """The values a signal reads, directly or through other signals, that are missing.
+
+    A function of a series is named as such: `change(x)` is missing when the
+    series has a single period, though `x` is given.
+    """
     missing: set[str] = set()
     pending, seen = [signal_id], set()
     while pending:
@@ -68,7 +72,7 @@ def signal_missing(ruleset: RuleSet, signal_id: str, values: Mapping[str, Value]
             if isinstance(leaf, SignalRef):
                 pending.append(leaf.signal)
             elif leaf.operand.key not in values:
-                missing.add(leaf.operand.indicator)
+                missing.add(leaf.operand.key)
     return sorted(missing)
 
 
