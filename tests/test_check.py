@@ -211,7 +211,7 @@ def test_a_silent_scenario_that_is_only_undetermined_fails_and_does_not_cover(re
     assert result.returncode == 1
     assert (
         "features/borders.feature:19: Then the rule smuggling-border does not fire\n"
-        "  the rule smuggling-border does not fire only because the rule smuggling-border"
+        "  the rule smuggling-border does not fire only because it"
         " is undetermined: wgi.rule_of_law is missing, not false (add a value, or say"
         ' "Then the rule smuggling-border is undetermined")'
     ) in result.stdout

@@ -243,10 +243,14 @@ class Case:
         found = (u for u in self.decision.undetermined if u.rule == rule_id)
         return next((list(u.missing) for u in found), [])
 
-    def only_undetermined(self, rule_id: str) -> str:
-        """Why silence that rests on an undetermined rule proves nothing, and what to write."""
+    def only_undetermined(self, rule_id: str, subject: str = "") -> str:
+        """Why silence that rests on an undetermined rule proves nothing, and what to write.
+
+        `subject` names the rule when the step already did ("it").
+        """
+        subject = subject or f"the rule {rule_id}"
         return (
-            f"the rule {rule_id} is undetermined: {missing_phrase(self.missing(rule_id))}, "
+            f"{subject} is undetermined: {missing_phrase(self.missing(rule_id))}, "
             f'not false (add a value, or say "Then the rule {rule_id} is undetermined")'
         )
 

@@ -286,7 +286,7 @@ def _rule_does_not_fire(advisor_case: Case, rule: str) -> None:
     if advisor_case.missing(rule_id):  # undetermined: not firing proves nothing about it
         raise StepProblem(
             f"the rule {rule_id} does not fire only because "
-            + advisor_case.only_undetermined(rule_id)
+            + advisor_case.only_undetermined(rule_id, "it")
         )
     advisor_case.vouch([rule_id])
 
