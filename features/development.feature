@@ -26,6 +26,8 @@ Feature: Development: the economic root causes of instability and migration
   Scenario Outline: Jobs, training and dialogue once three in ten young people are out of work
     Given an empty profile for Examplia
     And local.youth_unemployment_pct is <youth unemployment>
+    # just under the other way into economic decline, so the recruitment rule is false, not undetermined
+    And fsi.e1_economic_decline is 7.4
     When the profile is evaluated
     Then youth-dialogue-engagement <verdict>
 

@@ -65,7 +65,10 @@ def test_rule_coverage_counts_distinct_scenarios(basic_advisor: Advisor) -> None
         str(smuggling.location)
         == basic_advisor.ruleset.rules["smuggling-border"].location.__str__()
     )
-    assert coverage["surveillance-safeguard"].silent == {"s2"}
+    # undetermined is not silence: only a false condition, with the data present, counts
+    assert coverage["surveillance-safeguard"].silent == set()
+    assert coverage["surveillance-safeguard"].undetermined == {"s2"}
+    assert coverage["surveillance-safeguard"].silent_only_for_lack_of_data
     assert not coverage["surveillance-safeguard"].covered
     assert not coverage["dialogue-when-violent"].fired
     assert not coverage["dialogue-when-violent"].silent
@@ -142,3 +145,61 @@ def test_closest_step_ignores_the_names_in_it() -> None:
     assert closest_step("then", "joint-border-training is recomended") == "<measure> is recommended"
     assert closest_step("then", "the rule x fire") == "the rule <rule> fires"
     assert closest_step("given", "the profile is evaluated") is None  # a When, not a Given
+
+
+def test_silence_resting_on_an_undetermined_rule_fails_and_says_what_is_missing(
+    case: Case,
+) -> None:
+    case.start_empty("Testland")
+    case.set_value("goci.human_smuggling", "9")
+    case.evaluate()
+    with pytest.raises(
+        StepProblem,
+        match=r"^joint-border-training is not recommended only because the rule smuggling-border"
+        r" is undetermined: migration.departures and wgi.rule_of_law are missing, not false"
+        r' \(add a value, or say "Then the rule smuggling-border is undetermined"\)$',
+    ):
+        case.vouch_silent(["smuggling-border"], "joint-border-training is not recommended")
+    assert case.evaluations == [{}]
+    # the explicit undetermined step vouches for it as undetermined, with where and what lacks
+    case.step_at = (7, 5)
+    case.vouch(["smuggling-border"])
+    assert case.evaluations == [{"smuggling-border": U}]
+    assert case.gaps == [{"smuggling-border": (7, 5, ("migration.departures", "wgi.rule_of_law"))}]
+    # just under the threshold, the rule is false whatever the rest: silence with data
+    case.set_value("goci.human_smuggling", "7.9")
+    case.evaluate()
+    case.vouch_silent(["smuggling-border"], "joint-border-training is not recommended")
+    assert case.evaluations[-1] == {"smuggling-border": X}
+    assert case.gaps[-1] == {}
+
+
+def test_a_case_explains_each_condition_of_a_rule_and_a_signal(case: Case) -> None:
+    case.start_empty("Testland")
+    case.set_value("goci.human_smuggling", "7.9")
+    case.set_series("migration.departures", [["2024", "100"]])
+    case.evaluate()
+    assert case.conditions("smuggling-border") == (
+        "goci.human_smuggling >= 8 is false (value 7.9, needs >= 8);"
+        " signal trafficking-spike is undetermined;"
+        " wgi.rule_of_law <= -1.0 is undetermined (wgi.rule_of_law is missing)"
+    )
+    assert case.signal_state("trafficking-spike") is None
+    # one period: the series is given, but its change cannot be computed
+    assert case.signal_missing("trafficking-spike") == ["change(migration.departures)"]
+
+
+def test_records_keep_where_a_rule_was_only_undetermined(
+    basic_advisor: Advisor, tmp_path: Path
+) -> None:
+    gaps = {"smuggling-border": (12, 5, ("wgi.rule_of_law",))}
+    records = [ScenarioRecord("s1", "features/a.feature", 9, "s1", {"smuggling-border": U}, gaps)]
+    path = tmp_path / "coverage.json"
+    write_records(path, records)
+    assert read_records(path) == records
+    coverage = {c.rule: c for c in rule_coverage(basic_advisor.ruleset, read_records(path))}
+    smuggling = coverage["smuggling-border"]
+    assert not smuggling.covered
+    assert smuggling.silent_only_for_lack_of_data
+    (lack,) = smuggling.lacking
+    assert (str(lack), lack.missing) == ("features/a.feature:12:5", ("wgi.rule_of_law",))

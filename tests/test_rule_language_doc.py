@@ -12,6 +12,9 @@ The document's fenced blocks, each one checked:
 * ```yaml after `<!-- check: same as above -->`: its rules and signals parse to
   the same conditions as those of the same ids in the block before.
 * ```sh: each `advisor ...` line parses on the real command line.
+* ```gherkin: a feature, run by `advisor check` against the project's rules as
+  `features/example.feature`. Followed by ```text, what its failing step prints;
+  otherwise every scenario passes.
 * tables headed `| Condition | Profile | Result |`: each condition is evaluated
   by the engine on the profile, and must hold, not hold, or be unknown as stated.
 """
@@ -21,6 +24,8 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +38,8 @@ from advisor import Advisor, check_ruleset, load_ruleset
 from advisor.cli.main import _parser
 from advisor.language.loader import parse_yaml
 from advisor.language.profile import check_profile, parse_profile
+
+ROOT = Path(__file__).parent.parent
 
 DOC = Path(__file__).parent.parent / "docs" / "rule-language.md"
 SECTIONS = ("indicators", "measures", "signals", "sources", "rules")
@@ -132,6 +139,7 @@ def test_the_document_has_examples_of_every_kind() -> None:
         ("yaml", "same as above"),
         ("text", ""),
         ("sh", ""),
+        ("gherkin", ""),
     }
     assert len(condition_rows()) >= 30
 
@@ -141,9 +149,9 @@ def test_every_block_is_one_the_tests_check() -> None:
         assert block is not None
         if block.language == "text":
             assert previous is not None, block.line
-            assert previous.marker == "problems", block.line
+            assert previous.marker == "problems" or previous.language == "gherkin", block.line
         else:
-            assert block.language in ("yaml", "sh"), block.line
+            assert block.language in ("yaml", "sh", "gherkin"), block.line
 
 
 @pytest.mark.parametrize("block", list(rule_blocks()), ids=ids)
@@ -207,6 +215,38 @@ def test_command_examples_parse(block: Block) -> None:
     assert commands, block.line
     for command in commands:
         _parser().parse_args(shlex.split(command)[1:])
+
+
+GHERKIN = [
+    (block, following if following.language == "text" else None)
+    for block, following in itertools.pairwise([*BLOCKS, Block("", "", 0, "")])
+    if block.language == "gherkin"
+]
+
+
+@pytest.mark.parametrize(("block", "expected"), GHERKIN, ids=[ids(b) for b, _ in GHERKIN])
+def test_gherkin_examples_run_as_the_document_says(
+    block: Block, expected: Block | None, tmp_path: Path
+) -> None:
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features/example.feature").write_text(block.text, encoding="utf-8")
+    rules, profiles = str(ROOT / "rules"), str(ROOT / "examples/profiles")
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "check", "--rules", rules, "--profiles", profiles],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    summary = next(
+        line for line in result.stdout.splitlines() if re.search(r"\d+ (passed|failed) in ", line)
+    )
+    if expected is None:
+        assert "failed" not in summary, result.stdout
+    else:
+        assert summary.startswith("1 failed"), result.stdout
+        assert expected.text in result.stdout
 
 
 # --------------------------------------------------------------------------- condition tables

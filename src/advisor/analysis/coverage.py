@@ -7,17 +7,20 @@ on ("x is recommended" vouches for the rules among its reasons, "x is not
 recommended" for every rule that would recommend it). A rule that happens to
 fire in a scenario about something else is not thereby shown to work.
 
-Silent means the rule did not fire although the profile carried some of the
-data it reads: its condition was false, or undetermined because another
-indicator it needs was missing. A rule none of whose data was given was not
-put to the test, so that scenario does not count for it either way.
+Silent means the rule's condition was false with the values it reads present.
+A rule that did not fire only because a value it needs was missing is
+undetermined, not silent: such a scenario does not show where the rule's
+threshold lies, so it does not count as silence, and each record keeps the
+step and the missing indicators so that `advisor check` can say what to add.
+A rule none of whose data was given was not put to the test, so that scenario
+does not count for it either way.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from advisor.errors import Location
 from advisor.language.ruleset import RuleSet
 
 __all__ = [
+    "LackOfData",
     "Outcome",
     "RuleCoverage",
     "ScenarioRecord",
@@ -35,7 +39,7 @@ __all__ = [
     "write_records",
 ]
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 class Outcome(StrEnum):
@@ -60,6 +64,19 @@ def outcomes(ruleset: RuleSet, decision: Decision, present: Iterable[str]) -> di
 
 
 @dataclass(frozen=True)
+class LackOfData:
+    """Where a step vouched for a rule that was undetermined, and what it lacked."""
+
+    feature: str
+    line: int
+    column: int
+    missing: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.feature}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
 class ScenarioRecord:
     """One evaluation in one passing scenario: the rules its expectations vouch for."""
 
@@ -69,6 +86,8 @@ class ScenarioRecord:
     line: int
     name: str
     outcomes: Mapping[str, Outcome]
+    #: per undetermined rule: the step (line, column) that vouched for it, and what was missing
+    gaps: Mapping[str, tuple[int, int, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,10 +99,17 @@ class RuleCoverage:
     fired: frozenset[str]
     false: frozenset[str]
     undetermined: frozenset[str]
+    #: the steps that found the rule undetermined, in feature and line order
+    lacking: tuple[LackOfData, ...] = ()
 
     @property
     def silent(self) -> frozenset[str]:
-        return self.false | self.undetermined
+        """Silence is proven with data: only a false condition counts, never an undetermined one."""
+        return self.false
+
+    @property
+    def silent_only_for_lack_of_data(self) -> bool:
+        return not self.false and bool(self.undetermined)
 
     @property
     def covered(self) -> bool:
@@ -95,10 +121,14 @@ def rule_coverage(ruleset: RuleSet, records: Iterable[ScenarioRecord]) -> list[R
     seen: dict[str, dict[Outcome, set[str]]] = {
         rule_id: {outcome: set() for outcome in Outcome} for rule_id in ruleset.rules
     }
+    lacking: dict[str, set[LackOfData]] = {rule_id: set() for rule_id in ruleset.rules}
     for record in records:
         for rule_id, outcome in record.outcomes.items():
             if rule_id in seen:
                 seen[rule_id][outcome].add(record.scenario)
+        for rule_id, (line, column, missing) in record.gaps.items():
+            if rule_id in lacking:
+                lacking[rule_id].add(LackOfData(record.feature, line, column, missing))
     return [
         RuleCoverage(
             rule=rule_id,
@@ -106,6 +136,7 @@ def rule_coverage(ruleset: RuleSet, records: Iterable[ScenarioRecord]) -> list[R
             fired=frozenset(found[Outcome.FIRED]),
             false=frozenset(found[Outcome.FALSE]),
             undetermined=frozenset(found[Outcome.UNDETERMINED]),
+            lacking=tuple(sorted(lacking[rule_id], key=lambda g: (g.feature, g.line, g.column))),
         )
         for rule_id, found in seen.items()
     ]
@@ -121,6 +152,10 @@ def write_records(path: Path, records: Iterable[ScenarioRecord]) -> None:
                 "line": r.line,
                 "name": r.name,
                 "outcomes": {rule: str(outcome) for rule, outcome in sorted(r.outcomes.items())},
+                "gaps": {
+                    rule: [line, column, list(missing)]
+                    for rule, (line, column, missing) in sorted(r.gaps.items())
+                },
             }
             for r in records
         ],
@@ -139,6 +174,10 @@ def read_records(path: Path) -> list[ScenarioRecord]:
             line=item["line"],
             name=item["name"],
             outcomes={rule: Outcome(value) for rule, value in item["outcomes"].items()},
+            gaps={
+                rule: (line, column, tuple(missing))
+                for rule, (line, column, missing) in item["gaps"].items()
+            },
         )
         for item in data["scenarios"]
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,12 @@ from advisor.decide import Advisor
 from advisor.decision.model import Decision
 from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import did_you_mean, display_path
+from advisor.language.expressions import Truth3, Value
 from advisor.language.models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
 from advisor.language.profile import PERIOD, PROFILE_SUFFIXES, check_profile, read_profile
 from advisor.language.ruleset import Rule, Signal
+
+from .conditions import describe_conditions, missing_phrase, signal_missing
 
 __all__ = ["Case", "StepProblem", "parse_value", "profile_name", "unquote"]
 
@@ -87,8 +90,14 @@ class Case:
         self.indicators: dict[str, Any] = {}
         self._decision: Decision | None = None
         self._tested: dict[str, Outcome] = {}
+        self._values: Mapping[str, Value] = {}
+        self._signals: dict[str, Truth3] = {}
         #: per evaluation, what each rule the expectations depend on did (see `vouch`)
         self.evaluations: list[dict[str, Outcome]] = []
+        #: per evaluation, for each undetermined rule vouched for: step (line, column), missing
+        self.gaps: list[dict[str, tuple[int, int, tuple[str, ...]]]] = []
+        #: the line and column of the step running now (set by the plugin)
+        self.step_at = (0, 0)
 
     # -- names
     def indicator(self, name: str) -> IndicatorSpec:
@@ -192,7 +201,10 @@ class Case:
             raise StepProblem("; ".join(str(p) for p in exc.problems)) from None
         decision = self.advisor.evaluate(observations)
         self._tested = outcomes(self.advisor.ruleset, decision, observations.indicators.keys())
+        self._values = observations.values
+        self._signals = self.advisor.ruleset.signal_states(observations.values)
         self.evaluations.append({})
+        self.gaps.append({})
         self._decision = decision
         return decision
 
@@ -205,14 +217,57 @@ class Case:
         for rule_id in rule_ids:
             if rule_id in self._tested:
                 self.evaluations[-1][rule_id] = self._tested[rule_id]
+                if self._tested[rule_id] is Outcome.UNDETERMINED:
+                    missing = tuple(self.missing(rule_id))
+                    self.gaps[-1].setdefault(rule_id, (*self.step_at, missing))
 
-    def vouch_silent(self, rule_ids: Iterable[str]) -> None:
+    def vouch_silent(self, rule_ids: Iterable[str], claim: str = "this holds") -> None:
         """Like `vouch`, for an expectation that depends only on these rules not firing.
 
         "x is not recommended" holds when x is withheld even though a rule
-        recommending it fired; that says nothing about the rule firing.
+        recommending it fired; that says nothing about the rule firing. It
+        also holds when a rule that would recommend x is undetermined: then
+        the expectation holds only for lack of data, and the step fails
+        saying so, since silence is proven only with the values present.
         """
-        self.vouch(r for r in rule_ids if self._tested.get(r) is not Outcome.FIRED)
+        rule_ids = [r for r in rule_ids if self._tested.get(r) is not Outcome.FIRED]
+        undetermined = [r for r in rule_ids if self._tested.get(r) is Outcome.UNDETERMINED]
+        if undetermined:
+            reasons = "; ".join(self.only_undetermined(r) for r in undetermined)
+            raise StepProblem(f"{claim} only because {reasons}")
+        self.vouch(rule_ids)
+
+    # -- what the evaluation found, in words
+    def missing(self, rule_id: str) -> list[str]:
+        """The indicators whose absence left the rule undetermined (none when it is settled)."""
+        found = (u for u in self.decision.undetermined if u.rule == rule_id)
+        return next((list(u.missing) for u in found), [])
+
+    def only_undetermined(self, rule_id: str, subject: str = "") -> str:
+        """Why silence that rests on an undetermined rule proves nothing, and what to write.
+
+        `subject` names the rule when the step already did ("it").
+        """
+        subject = subject or f"the rule {rule_id}"
+        return (
+            f"{subject} is undetermined: {missing_phrase(self.missing(rule_id))}, "
+            f'not false (add a value, or say "Then the rule {rule_id} is undetermined")'
+        )
+
+    def conditions(self, rule_id: str) -> str:
+        """Each condition of the rule with its value, what it needs and whether it held."""
+        return describe_conditions(self.rule(rule_id).leaves, self._values, self._signals)
+
+    def signal_state(self, signal_id: str) -> Truth3:
+        """Whether the signal held in the last evaluation (None: undetermined)."""
+        _ = self.decision  # evaluated since the profile last changed
+        return self._signals.get(signal_id)
+
+    def signal_missing(self, signal_id: str) -> list[str]:
+        return signal_missing(self.advisor.ruleset, signal_id, self._values)
+
+    def signal_conditions(self, signal_id: str) -> str:
+        return describe_conditions(self.signal(signal_id).leaves, self._values, self._signals)
 
     @property
     def decision(self) -> Decision:

@@ -124,6 +124,20 @@ def pytest_bdd_before_scenario(
     request.node.stash[_SCENARIO] = (where, scenario.line_number, scenario.name)
 
 
+def pytest_bdd_before_step_call(
+    request: pytest.FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+) -> None:
+    # Where a step vouches for an undetermined rule, `advisor check` points at that step.
+    case = request.node.stash.get(_CASE, None)
+    if case is not None:
+        case.step_at = (step.line_number, step.indent + 1)
+
+
 def pytest_bdd_step_error(
     request: pytest.FixtureRequest,
     feature: Feature,
@@ -171,8 +185,8 @@ def pytest_runtest_makereport(
     if report.passed and case is not None and where is not None:
         feature, line, name = where
         item.config.stash[_RECORDS].extend(
-            ScenarioRecord(item.nodeid, feature, line, name, outcome)
-            for outcome in case.evaluations
+            ScenarioRecord(item.nodeid, feature, line, name, outcome, gaps)
+            for outcome, gaps in zip(case.evaluations, case.gaps, strict=True)
         )
     return report
 

@@ -11,6 +11,7 @@ import re
 from advisor.decision.model import Decision, Recommendation, WithheldMeasure
 
 from .case import Case, StepProblem, unquote
+from .conditions import missing_phrase
 from .vocabulary import step
 
 BUILD = ("given", "when")  # a scenario may change the profile again after evaluating it
@@ -90,8 +91,18 @@ def _why_not(case: Case, measure_id: str) -> str:
     rules = _acting(case, measure_id, "recommend")
     if not rules:
         return "no rule recommends it"
-    states = [f"{rule_id} ({_rule_state(case.decision, rule_id)})" for rule_id in rules]
-    return "the rules that recommend it did not fire: " + "; ".join(states)
+    return "the rules that recommend it did not fire:" + _rules_explained(case, rules)
+
+
+def _rules_explained(case: Case, rule_ids: list[str]) -> str:
+    """Each rule's state and conditions: inline for one rule, one line each for several."""
+    states = [
+        f"{rule_id} ({_rule_state(case.decision, rule_id)}): {case.conditions(rule_id)}"
+        for rule_id in rule_ids
+    ]
+    if len(states) == 1:
+        return " " + states[0]
+    return "".join(f"\n  - {state}" for state in states)
 
 
 def _by(recommendation: Recommendation) -> str:
@@ -135,9 +146,11 @@ def _is_not_recommended(advisor_case: Case, measure: str) -> None:
         )
     measure_id = advisor_case.measure(measure).id
     withheld = _withheld(advisor_case, measure_id)
-    if withheld is not None:
+    if withheld is not None:  # withheld: what the rules recommending it did does not matter
         advisor_case.vouch(r.rule for r in withheld.reasons)
-    advisor_case.vouch_silent(_acting(advisor_case, measure_id, "recommend"))
+        return
+    claim = f"{measure_id} is not recommended"
+    advisor_case.vouch_silent(_acting(advisor_case, measure_id, "recommend"), claim)
 
 
 @step("then", template="no measure is recommended")
@@ -146,7 +159,8 @@ def _nothing_recommended(advisor_case: Case) -> None:
     if found:
         raise StepProblem("recommended: " + ", ".join(r.measure for r in found))
     rules = advisor_case.advisor.ruleset.rules.values()
-    advisor_case.vouch_silent(r.id for r in rules if r.spec.recommend)
+    claim = "no measure is recommended"
+    advisor_case.vouch_silent((r.id for r in rules if r.spec.recommend), claim)
 
 
 @step("then", template="<measure> is withheld")
@@ -155,9 +169,8 @@ def _is_withheld(advisor_case: Case, measure: str) -> None:
     if found is None:
         measure_id = advisor_case.measure(measure).id
         rules = _acting(advisor_case, measure_id, "withhold")
-        states = [f"{r} ({_rule_state(advisor_case.decision, r)})" for r in rules]
-        detail = "; ".join(states) if states else "no rule withholds it"
-        raise StepProblem(f"{measure_id} is not withheld: {detail}")
+        detail = _rules_explained(advisor_case, rules) if rules else " no rule withholds it"
+        raise StepProblem(f"{measure_id} is not withheld:{detail}")
     advisor_case.vouch(r.rule for r in found.reasons)
 
 
@@ -167,7 +180,9 @@ def _is_not_withheld(advisor_case: Case, measure: str) -> None:
     if found is not None:
         rules = ", ".join(r.rule for r in found.reasons)
         raise StepProblem(f"{found.measure} is withheld by {rules}")
-    advisor_case.vouch_silent(_acting(advisor_case, advisor_case.measure(measure).id, "withhold"))
+    measure_id = advisor_case.measure(measure).id
+    claim = f"{measure_id} is not withheld"
+    advisor_case.vouch_silent(_acting(advisor_case, measure_id, "withhold"), claim)
 
 
 def _safeguards(case: Case, measure: str) -> list[str]:
@@ -209,26 +224,45 @@ def _carries_no_safeguard(advisor_case: Case, measure: str) -> None:
         rules = ", ".join(note.rule for note in found.safeguards)
         raise StepProblem(f"{found.measure} carries safeguards from {rules}")
     if found is not None:  # only a recommended measure shows that its safeguard rules were silent
-        advisor_case.vouch_silent(_acting(advisor_case, found.measure, "safeguard"))
+        claim = f"{found.measure} carries no safeguard"
+        advisor_case.vouch_silent(_acting(advisor_case, found.measure, "safeguard"), claim)
 
 
 # -- signals and rules
 @step("then", template="the signal <signal> holds")
 def _signal_holds(advisor_case: Case, signal: str) -> None:
     signal_id = advisor_case.signal(signal).id
-    if all(s.signal != signal_id for s in advisor_case.decision.signals):
-        raise StepProblem(f"the signal {signal_id} does not hold")
+    state = advisor_case.signal_state(signal_id)
+    if state is not True:
+        said = "does not hold" if state is False else "is undetermined"
+        conditions = advisor_case.signal_conditions(signal_id)
+        raise StepProblem(f"the signal {signal_id} {said}: {conditions}")
 
 
 @step("then", template="the signal <signal> does not hold")
 def _signal_does_not_hold(advisor_case: Case, signal: str) -> None:
     signal_id = advisor_case.signal(signal).id
-    for held in advisor_case.decision.signals:
-        if held.signal == signal_id:
-            met = "; ".join(
-                f"{c.condition} ({c.value})" if c.reads else c.condition for c in held.conditions
-            )
-            raise StepProblem(f"the signal {signal_id} holds: {met}")
+    state = advisor_case.signal_state(signal_id)
+    if state is True:
+        raise StepProblem(
+            f"the signal {signal_id} holds: {advisor_case.signal_conditions(signal_id)}"
+        )
+    if state is None:  # not holding for lack of data shows nothing about its thresholds
+        missing = missing_phrase(advisor_case.signal_missing(signal_id))
+        raise StepProblem(
+            f"the signal {signal_id} does not hold only because it is undetermined: {missing}, "
+            f'not false (add a value, or say "Then the signal {signal_id} is undetermined")'
+        )
+
+
+@step("then", template="the signal <signal> is undetermined")
+def _signal_undetermined(advisor_case: Case, signal: str) -> None:
+    signal_id = advisor_case.signal(signal).id
+    state = advisor_case.signal_state(signal_id)
+    if state is not None:
+        said = "holds" if state else "is false"
+        conditions = advisor_case.signal_conditions(signal_id)
+        raise StepProblem(f"the signal {signal_id} is not undetermined: it {said}: {conditions}")
 
 
 @step("then", template="the rule <rule> fired")
@@ -237,7 +271,9 @@ def _rule_fires(advisor_case: Case, rule: str) -> None:
     rule_id = advisor_case.rule(rule).id
     state = _rule_state(advisor_case.decision, rule_id)
     if state != "fired":
-        raise StepProblem(f"the rule {rule_id} did not fire ({state})")
+        raise StepProblem(
+            f"the rule {rule_id} did not fire ({state}): {advisor_case.conditions(rule_id)}"
+        )
     advisor_case.vouch([rule_id])
 
 
@@ -246,7 +282,12 @@ def _rule_fires(advisor_case: Case, rule: str) -> None:
 def _rule_does_not_fire(advisor_case: Case, rule: str) -> None:
     rule_id = advisor_case.rule(rule).id
     if rule_id in advisor_case.decision.fired:
-        raise StepProblem(f"the rule {rule_id} fired")
+        raise StepProblem(f"the rule {rule_id} fired: {advisor_case.conditions(rule_id)}")
+    if advisor_case.missing(rule_id):  # undetermined: not firing proves nothing about it
+        raise StepProblem(
+            f"the rule {rule_id} does not fire only because "
+            + advisor_case.only_undetermined(rule_id, "it")
+        )
     advisor_case.vouch([rule_id])
 
 

@@ -82,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     print(render_coverage(scenarios.coverage))
     for item in scenarios.uncovered:
         print(f'{item.location}: rule "{item.rule}" {_gap(item)}', file=sys.stderr)
+        for line in _lacking(item):
+            print(line, file=sys.stderr)
     if not scenarios.passed:
         print("advisor check failed: some scenarios fail (see above)", file=sys.stderr)
     if scenarios.uncovered:
@@ -102,6 +104,16 @@ def _validate(rules: Path) -> tuple[list[Problem], RuleSet | None]:
 
 
 def _gap(item: RuleCoverage) -> str:
+    if item.silent_only_for_lack_of_data and not item.fired:
+        return (
+            "never fires in a passing scenario, and is silent only for lack of data,"
+            " which is not silence (add a scenario where it fires, and one where it is false)"
+        )
+    if item.silent_only_for_lack_of_data:
+        return (
+            "is silent only for lack of data, which is not silence: give the missing values,"
+            " just on the other side of its threshold, in one of these scenarios"
+        )
     if not item.fired and not item.silent:
         return "is not put to the test by any passing scenario"
     if not item.fired:
@@ -109,16 +121,28 @@ def _gap(item: RuleCoverage) -> str:
     return "never stays silent in a passing scenario (add one just on the other side of it)"
 
 
+def _lacking(item: RuleCoverage) -> list[str]:
+    """Where a silent-looking scenario was only undetermined, and what it should add."""
+    if item.silent:
+        return []
+    return [
+        f"  {gap}: undetermined, not false: add {', '.join(gap.missing)}" for gap in item.lacking
+    ]
+
+
 def render_coverage(coverage: Sequence[RuleCoverage]) -> str:
-    """The per-rule table: where each rule is, in how many scenarios it fired or stayed silent."""
-    header = ("rule", "defined at", "fired", "silent", "= false", "+ undetermined", "")
+    """The per-rule table: where each rule is, in how many scenarios it fired or stayed silent.
+
+    Silent counts only scenarios where the rule was false with its data present;
+    undetermined ones (data missing) are shown apart and never count as silence.
+    """
+    header = ("rule", "defined at", "fired", "silent (false)", "undetermined", "")
     rows = [
         (
             c.rule,
             str(c.location),
             str(len(c.fired)),
             str(len(c.silent)),
-            str(len(c.false)),
             str(len(c.undetermined)),
             "" if c.covered else "UNCOVERED",
         )
@@ -128,7 +152,7 @@ def render_coverage(coverage: Sequence[RuleCoverage]) -> str:
     lines = []
     for row in [header, *rows]:
         cells = [
-            cell.ljust(widths[i]) if i < 2 or i == 6 else cell.rjust(widths[i])
+            cell.ljust(widths[i]) if i < 2 or i == 5 else cell.rjust(widths[i])
             for i, cell in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())
@@ -138,6 +162,6 @@ def render_coverage(coverage: Sequence[RuleCoverage]) -> str:
     total = len(coverage) or 1
     lines.append(
         f"{covered} of {len(coverage)} rules covered both ways ({100 * covered // total}%): "
-        f"{fired} fired in a scenario, {silent} stayed silent in one"
+        f"{fired} fired in a scenario, {silent} stayed silent (false, its data present) in one"
     )
     return "\n".join(lines)
