@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import Advisor
+from advisor import Advisor, ProfileError
 from advisor.analysis.overrides import apply_changes
 from advisor.language.profile import read_profile
 
@@ -161,3 +161,17 @@ def test_sensitivity_in_the_table() -> None:
         "goci.human_smuggling 8 -> 7.99: removes it (trafficker-prosecution-cooperation)"
         in result.stdout
     )
+
+
+def test_a_profile_giving_an_indicator_twice_is_still_refused_after_a_setting(
+    advisor: Advisor,
+) -> None:
+    profile = read_profile(PROFILES / "tunisia-2024.yaml")
+    twice = profile.model_copy(update={"indicators": {**profile.indicators, "wgi.pv": -1.0}})
+    changed = apply_changes(twice, ["gti.score=5"], [], advisor.ruleset)
+    with pytest.raises(ProfileError) as caught:
+        advisor.observe(changed)
+    assert [p.code for p in caught.value.problems] == ["alias-twice"]
+    # a setting of the indicator replaces it however the profile named it
+    fixed = apply_changes(twice, ["wgi.political_stability=-2"], [], advisor.ruleset)
+    assert advisor.observe(fixed).indicators["wgi.political_stability"] == -2

@@ -35,17 +35,23 @@ def apply_changes(
     checked against the catalogue; a bad one is a `ProfileError` naming it.
     """
     aliases = indicator_aliases(ruleset)
-    indicators: dict[str, Any] = {
-        aliases.get(name, name): value for name, value in profile.indicators.items()
-    }
+    indicators: dict[str, Any] = dict(profile.indicators)
     problems: list[ProfileProblem] = []
+
+    def remove(indicator_id: str) -> bool:
+        """Drop the indicator however the profile names it (id or alias)."""
+        given = [name for name in indicators if aliases.get(name, name) == indicator_id]
+        for name in given:
+            del indicators[name]
+        return bool(given)
+
     for setting in settings:
         checked = _setting(setting, ruleset, aliases, problems)
         if checked is not None:
+            remove(checked[0])
             indicators[checked[0]] = checked[1]
     for name in removals:
-        indicator_id = aliases.get(name.strip(), name.strip())
-        if indicators.pop(indicator_id, None) is None:
+        if not remove(aliases.get(name.strip(), name.strip())):
             problems.append(
                 ProfileProblem(
                     f"--unset {name}",
