@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from advisor import EngineError, cli, decide
 from advisor.exit_codes import ExitCode
@@ -182,3 +183,37 @@ def test_only_the_command_line_parses_arguments_or_prints() -> None:
             if "argparse" in imported or printing:
                 offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offending == []
+
+
+def recommend_stdin(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "recommend", "-", *args],
+        input=text,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_recommend_reads_the_profile_from_standard_input(as_json: bool) -> None:
+    path = ROOT / "examples" / "profiles" / "libya-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    if as_json:
+        text = json.dumps(yaml.safe_load(text))
+    from_file = advisor("recommend", str(path), "--format", "json")
+    from_stdin = recommend_stdin(text, "--format", "json")
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+
+
+def test_a_profile_refused_on_standard_input_is_named_so() -> None:
+    result = recommend_stdin("[]")
+    assert result.returncode == ExitCode.USAGE
+    assert result.stderr.splitlines() == [
+        "standard input: the profile was refused:",
+        "  $: a list: use the batch endpoint (POST /v1/recommendations/batch)"
+        " or one profile per file",
+    ]

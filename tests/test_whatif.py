@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor import Advisor
+from advisor import Advisor, ProfileError
+from advisor.analysis.overrides import apply_changes
 from advisor.language.profile import read_profile
 
 ROOT = Path(__file__).parent.parent
@@ -61,15 +62,44 @@ def test_set_and_unset_change_the_decision_not_the_file() -> None:
     ("setting", "message"),
     [
         ("oops", "--set oops: expected INDICATOR=VALUE"),
-        ("gti.scor=5", 'indicators.gti.scor: unknown indicator (did you mean "gti.score"?)'),
-        ("gti.score=eleven", "indicators.gti.score"),
+        ("gti.scor=5", '--set gti.scor=5: unknown indicator (did you mean "gti.score"?)'),
+        ("gti.score=eleven", "--set gti.score=eleven: expected a number, got 'eleven'"),
+        ("wgi.rll=-1", '--set wgi.rll=-1: unknown indicator (did you mean "wgi.rl" (an alias'),
+        (
+            "migration.departures_to_italy={22: 1, 2023: 2}",
+            "--set migration.departures_to_italy={22: 1, 2023: 2}: 22: a period is a year",
+        ),
+        ("gti.score={a: [", "--set gti.score={a: [: the value is not readable"),
     ],
 )
 def test_a_bad_setting_is_refused_by_name(setting: str, message: str) -> None:
     result = recommend(str(PROFILES / "tunisia-2024.yaml"), "--set", setting)
     assert result.returncode == 2
+    # the command line is at fault, not the profile file
+    assert result.stderr.startswith("the command line: the profile was refused:\n")
     assert message in result.stderr
+    assert "tunisia-2024.yaml" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_series_is_set_as_the_readme_writes_one() -> None:
+    tunisia = str(PROFILES / "tunisia-2024.yaml")
+    before = json.loads(recommend(tunisia, "--format", "json").stdout)
+    surge = "--set=migration.departures_to_italy={2022: 24684, 2023: 51700}"
+    result = recommend(tunisia, "--format", "json", surge)
+    assert result.returncode == 0, result.stderr
+    after = json.loads(result.stdout)
+    assert "departure-surge-response" not in before["fired"]
+    assert "departure-surge-response" in after["fired"]  # +109% on 2022
+
+
+def test_a_setting_by_alias_replaces_the_indicator_the_profile_gives(advisor: Advisor) -> None:
+    profile = read_profile(PROFILES / "tunisia-2024.yaml")
+    assert "wgi.rule_of_law" in profile.indicators
+    changed = apply_changes(profile, ["wgi.rl=-2"], ["wgi.pv"], advisor.ruleset)
+    observed = advisor.observe(changed)
+    assert observed.indicators["wgi.rule_of_law"] == -2
+    assert "wgi.political_stability" not in observed.indicators
 
 
 def test_unsetting_an_indicator_the_profile_lacks_is_refused() -> None:
@@ -131,3 +161,17 @@ def test_sensitivity_in_the_table() -> None:
         "goci.human_smuggling 8 -> 7.99: removes it (trafficker-prosecution-cooperation)"
         in result.stdout
     )
+
+
+def test_a_profile_giving_an_indicator_twice_is_still_refused_after_a_setting(
+    advisor: Advisor,
+) -> None:
+    profile = read_profile(PROFILES / "tunisia-2024.yaml")
+    twice = profile.model_copy(update={"indicators": {**profile.indicators, "wgi.pv": -1.0}})
+    changed = apply_changes(twice, ["gti.score=5"], [], advisor.ruleset)
+    with pytest.raises(ProfileError) as caught:
+        advisor.observe(changed)
+    assert [p.code for p in caught.value.problems] == ["alias-twice"]
+    # a setting of the indicator replaces it however the profile named it
+    fixed = apply_changes(twice, ["wgi.political_stability=-2"], [], advisor.ruleset)
+    assert advisor.observe(fixed).indicators["wgi.political_stability"] == -2

@@ -13,16 +13,22 @@ from advisor.decide import Advisor
 from advisor.decision.render import render_decision
 from advisor.errors import EngineError, ProfileError, RuleSetError
 from advisor.exit_codes import ExitCode
-from advisor.language.profile import read_profile
+from advisor.language.profile import read_profile, read_profile_stream
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
 NAME = "recommend"
 HELP = "evaluate a profile (YAML or JSON) and print the decision"
+#: how problems name a profile read from `-`
+STDIN = "standard input"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("profile", type=Path, help="situation profile file (.yaml or .json)")
+    parser.add_argument(
+        "profile",
+        type=Path,
+        help="situation profile file (.yaml or .json); '-' reads it from standard input",
+    )
     add_rules_option(parser)
     parser.add_argument(
         "--format",
@@ -35,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="INDICATOR=VALUE",
-        help="try a value without editing the profile (YAML: 7.5, true, weak); repeatable",
+        help="try a value without editing the profile (YAML: 7.5, true, weak, "
+        "'{2023: 51700, 2024: 36468}'); repeatable",
     )
     parser.add_argument(
         "--unset",
@@ -53,15 +60,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     profile_path: Path = args.profile
+    from_stdin = str(profile_path) == "-"
+    source = STDIN if from_stdin else str(profile_path)
     try:
         advisor = Advisor.from_directory(args.rules)
     except (RuleSetError, EngineError) as exc:
         return report.loading_failure(exc)
     try:
-        profile = read_profile(profile_path)
+        profile = (
+            read_profile_stream(sys.stdin, STDIN) if from_stdin else read_profile(profile_path)
+        )
         if args.set or args.unset:
-            profile = apply_changes(profile, args.set, args.unset)
-        observations = advisor.observe(profile, str(profile_path))
+            profile = apply_changes(profile, args.set, args.unset, advisor.ruleset)
+        observations = advisor.observe(profile, source)
         decision = advisor.evaluate(observations, sensitivity=args.sensitivity)
     except ProfileError as exc:
         return report.profile_refused(exc)

@@ -155,6 +155,11 @@ class IndicatorSpec(_Spec):
         default=Direction.NEUTRAL, description="Whether a higher value is worse or better."
     )
     source: str = Field(default="", description="Who publishes it.")
+    aliases: tuple[IndicatorId, ...] = Field(
+        default=(),
+        description="Other ids a profile may give it by, such as the publisher's own code "
+        "(wgi.rl for wgi.rule_of_law); unique across the rule set.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorSpec:
@@ -172,6 +177,8 @@ class IndicatorSpec(_Spec):
                 raise ValueError("categories are listed twice")
         elif self.categories is not None:
             raise ValueError(f"only a category indicator has categories, not a {self.type.value}")
+        if self.id in self.aliases or len(set(self.aliases)) != len(self.aliases):
+            raise ValueError("an alias is listed twice, or is the indicator's own id")
         return self
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -33,16 +33,22 @@ __all__ = [
     "Observations",
     "check_profile",
     "derive",
+    "indicator_aliases",
     "normalise_number",
     "operand_values",
     "parse_profile",
+    "parse_profile_text",
     "read_profile",
+    "read_profile_stream",
 ]
 
 PERIOD = re.compile(PERIOD_PATTERN)
 #: the files a profile may be read from
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_PROFILE_BYTES = 1_000_000
+_NOT_A_PERIOD = (
+    "a period is a year (2024), a quarter (2024-Q1), a half (2024-H1) or a month (2024-05)"
+)
 
 Series = Mapping[str, float | int]
 
@@ -72,9 +78,28 @@ def read_profile(path: Path) -> SituationProfile:
         raise ProfileError(
             [ProfileProblem("$", f"cannot read the profile: {exc}", "unreadable")], source
         ) from None
-    if path.suffix.lower() == ".json":
+    return parse_profile_text(text, source, json_text=path.suffix.lower() == ".json")
+
+
+def read_profile_stream(stream: IO[str], source: str = "standard input") -> SituationProfile:
+    """Read a profile from a text stream (`advisor recommend -`): JSON or YAML."""
+    try:
+        text = stream.read(_MAX_PROFILE_BYTES + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(
+            [ProfileProblem("$", f"cannot read the profile: {exc}", "unreadable")], source
+        ) from None
+    if len(text) > _MAX_PROFILE_BYTES:
+        raise ProfileError([ProfileProblem("$", "profile is too large", "too-large")], source)
+    # Read as JSON what looks like it, so that JSON's rules (no NaN) apply.
+    return parse_profile_text(text, source, json_text=text.lstrip().startswith(("{", "[")))
+
+
+def parse_profile_text(text: str, source: str, *, json_text: bool) -> SituationProfile:
+    """A profile from the text of a JSON (`json_text`) or YAML document."""
+    if json_text:
         try:
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant) if text.strip() else None
         except (json.JSONDecodeError, ValueError) as exc:
             raise ProfileError(
                 [ProfileProblem("$", f"invalid JSON: {exc}", "json-syntax")], source
@@ -94,19 +119,18 @@ def _refuse_constant(name: str) -> Any:
 
 
 def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
-    """Validate the shape of a profile (not yet its indicators)."""
-    if not isinstance(data, Mapping | SituationProfile):
-        raise ProfileError(
-            [
-                ProfileProblem(
-                    "$",
-                    "a profile is a mapping of country, period, indicators and sources",
-                    "not-a-mapping",
-                    'for example {"country": "Libya", "indicators": {"gti.score": 4.73}}',
-                )
-            ],
-            source,
-        )
+    """Validate the shape of a profile (not yet its indicators).
+
+    Series keys may be integers (`{2023: 51700}` as `yaml.safe_load` reads it); they
+    become text here, and `check_profile` checks them as periods.
+    """
+    if isinstance(data, SituationProfile):
+        return data
+    if not isinstance(data, Mapping):
+        raise ProfileError([_not_a_mapping(data)], source)
+    data, key_problems = _periods_as_text(data)
+    if key_problems:
+        raise ProfileError(key_problems, source)
     try:
         return SituationProfile.model_validate(data)
     except ValidationError as exc:
@@ -137,6 +161,55 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
         raise ProfileError(problems, source) from None
 
 
+def _not_a_mapping(data: Any) -> ProfileProblem:
+    if data is None or data == "":
+        return ProfileProblem(
+            "$",
+            "the profile is empty",
+            "empty",
+            'give at least the country: {"country": "Libya", "indicators": {"gti.score": 4.73}}',
+        )
+    if isinstance(data, list):
+        return ProfileProblem(
+            "$",
+            "a list: use the batch endpoint (POST /v1/recommendations/batch)"
+            " or one profile per file",
+            "a-list",
+        )
+    return ProfileProblem(
+        "$",
+        "a profile is a mapping of country, period, indicators and sources",
+        "not-a-mapping",
+        'for example {"country": "Libya", "indicators": {"gti.score": 4.73}}',
+    )
+
+
+def _periods_as_text(data: Mapping[Any, Any]) -> tuple[Mapping[Any, Any], list[ProfileProblem]]:
+    """The profile with each series' integer periods as text; other keys that are not text
+    are problems (a period is never a float, a date or true)."""
+    indicators = data.get("indicators")
+    if not isinstance(indicators, Mapping):
+        return data, []
+    problems: list[ProfileProblem] = []
+    normalised: dict[Any, Any] = {}
+    for name, value in indicators.items():
+        if not isinstance(value, Mapping):
+            normalised[name] = value
+            continue
+        series: dict[str, Any] = {}
+        for period, number in value.items():
+            if isinstance(period, int) and not isinstance(period, bool):
+                period = str(period)
+            if not isinstance(period, str):
+                problems.append(
+                    ProfileProblem(f"indicators.{name}.{period}", _NOT_A_PERIOD, "period")
+                )
+                continue
+            series[period] = number
+        normalised[name] = series
+    return {**data, "indicators": normalised}, problems
+
+
 def _json_path(loc: tuple[Any, ...]) -> str:
     # Indicator ids contain dots, so keep each part whole: indicators.fsi.total reads fine.
     parts = [str(p) for p in loc if not str(p).startswith(("function-", "dict[", "list["))]
@@ -147,35 +220,25 @@ def _json_path(loc: tuple[Any, ...]) -> str:
 def check_profile(
     profile: SituationProfile, ruleset: RuleSet, source: str = "<profile>"
 ) -> Observations:
-    """Check each indicator against the catalogue and derive what the rules read."""
+    """Check each indicator against the catalogue and derive what the rules read.
+
+    An indicator given by an alias (`wgi.rl`) is taken under its id (`wgi.rule_of_law`).
+    """
     problems: list[ProfileProblem] = []
+    aliases = indicator_aliases(ruleset)
     values: dict[str, Value | Series] = {}
-    for indicator_id, raw in sorted(profile.indicators.items()):
-        path = f"indicators.{indicator_id}"
+    given = _by_id(profile.indicators, aliases, "indicators", problems)
+    for indicator_id, (path, raw) in sorted(given.items()):
         spec = ruleset.indicators.get(indicator_id)
         if spec is None:
-            problems.append(
-                ProfileProblem(
-                    path,
-                    "unknown indicator",
-                    "unknown-indicator",
-                    did_you_mean(indicator_id, ruleset.indicators),
-                )
-            )
+            problems.append(_unknown_indicator(path, indicator_id, ruleset, aliases))
             continue
         value = _check_value(spec, raw, path, problems)
         if value is not None:
             values[indicator_id] = value
-    for indicator_id in sorted(profile.sources):
+    for indicator_id, (path, _) in _by_id(profile.sources, aliases, "sources", problems).items():
         if indicator_id not in ruleset.indicators:
-            problems.append(
-                ProfileProblem(
-                    f"sources.{indicator_id}",
-                    "unknown indicator",
-                    "unknown-indicator",
-                    did_you_mean(indicator_id, ruleset.indicators),
-                )
-            )
+            problems.append(_unknown_indicator(path, indicator_id, ruleset, aliases))
     if problems:
         raise ProfileError(problems, source)
     return Observations(
@@ -183,6 +246,44 @@ def check_profile(
         profile.period,
         MappingProxyType(values),
         MappingProxyType(operand_values(ruleset, values)),
+    )
+
+
+def indicator_aliases(ruleset: RuleSet) -> dict[str, str]:
+    """Each alias of the rule set's indicators -> the indicator's id."""
+    return {alias: spec.id for spec in ruleset.indicators.values() for alias in spec.aliases}
+
+
+def _by_id(
+    given: Mapping[str, Any], aliases: Mapping[str, str], field: str, problems: list[ProfileProblem]
+) -> dict[str, tuple[str, Any]]:
+    """Indicator id -> (path as written, value); an indicator given twice is a problem."""
+    by_id: dict[str, tuple[str, Any]] = {}
+    for name, value in sorted(given.items(), key=lambda item: item[0] in aliases):
+        indicator_id = aliases.get(name, name)
+        path = f"{field}.{name}"
+        if indicator_id in by_id:
+            problems.append(
+                ProfileProblem(
+                    path,
+                    f'"{name}" is an alias of "{indicator_id}", which is given too',
+                    "alias-twice",
+                    "give the indicator once",
+                )
+            )
+            continue
+        by_id[indicator_id] = (path, value)
+    return by_id
+
+
+def _unknown_indicator(
+    path: str, name: str, ruleset: RuleSet, aliases: Mapping[str, str]
+) -> ProfileProblem:
+    return ProfileProblem(
+        path,
+        "unknown indicator",
+        "unknown-indicator",
+        did_you_mean(name, ruleset.indicators, aliases),
     )
 
 
@@ -224,14 +325,7 @@ def _check_value(
         for period, number in raw.items():
             point = f"{path}.{period}"
             if not PERIOD.match(str(period)):
-                problems.append(
-                    ProfileProblem(
-                        point,
-                        "a period is a year (2024), a quarter "
-                        "(2024-Q1), a half (2024-H1) or a month (2024-05)",
-                        "period",
-                    )
-                )
+                problems.append(ProfileProblem(point, _NOT_A_PERIOD, "period"))
                 continue
             checked = _check_number(spec, number, point, problems)
             if checked is not None:

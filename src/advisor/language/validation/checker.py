@@ -14,6 +14,7 @@ from advisor.language.loader import JsonPath, SourceDocument
 from advisor.language.models import IndicatorSpec, MeasureSpec
 from advisor.language.ruleset import Rule, RuleSet, Signal, reads_of, reads_through_signals
 from advisor.language.validation.actions import check_actions, check_because
+from advisor.language.validation.aliases import check_aliases
 from advisor.language.validation.conditions import parse_condition
 from advisor.language.validation.operands import check_condition
 from advisor.language.validation.shapes import (
@@ -89,6 +90,7 @@ class RuleFileChecker:
         """The rule set, or None when any stage found a problem."""
         indicators = {k: e.spec for k, e in self.entries["indicators"].items()}
         measures = {k: e.spec for k, e in self.entries["measures"].items()}
+        check_aliases(self.entries["indicators"], self.problems)
         conditions = self._conditions(indicators)
         self._check_orphans(indicators, measures)
         if self.catalogued:
