@@ -183,7 +183,9 @@ def _check(model: type[Any], fields: dict[str, Any]) -> None:
 
 
 def _yaml_name(file: str) -> str:
-    return file if file.endswith((".yaml", ".yml")) else f"{file}.yaml"
+    """`maritime`, `maritime.yaml` and `rules/maritime.yaml` all name rules/maritime.yaml."""
+    name = Path(file).name
+    return name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
 
 
 def _rule_file(ruleset: RuleSet, rules: Path, measure: str) -> Path:

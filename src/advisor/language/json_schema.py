@@ -52,6 +52,7 @@ __all__ = [
     "SCHEMA_FILES",
     "Stale",
     "file_kind",
+    "indicator_schema",
     "link_file",
     "render_schemas",
     "stale_files",
