@@ -32,6 +32,7 @@ class Mermaid:
     """What a Mermaid flowchart declares, read back line by line."""
 
     nodes: dict[str, str] = field(default_factory=dict)  # name -> label
+    junctions: dict[str, str] = field(default_factory=dict)  # name -> "any of 2", "not", ...
     groups: dict[str, list[str]] = field(default_factory=dict)  # group label -> node labels
     edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # from, arrow, label, to
     styles: dict[int, str] = field(default_factory=dict)  # edge index -> linkStyle
@@ -42,6 +43,19 @@ class Mermaid:
 
     def edge_labels(self, arrow: str) -> set[tuple[str, str, str]]:
         return {(a, label, b) for a, kind, label, b in self.edges if kind == arrow}
+
+    def routes(self, source: str, target: str) -> set[tuple[str, ...]]:
+        """How `source` feeds `target`: the edge's label, then the junctions passed on the way."""
+        found: set[tuple[str, ...]] = set()
+        for a, _, label, b in self.edges:
+            if a != source:
+                continue
+            if b == target:
+                found.add((label,))
+            elif b in self.junctions:
+                # the junction's own edge onward has no label of its own
+                found |= {(label, self.junctions[b], *rest[1:]) for rest in self.routes(b, target)}
+        return found
 
 
 def read_mermaid(text: str) -> Mermaid:
@@ -56,9 +70,13 @@ def read_mermaid(text: str) -> Mermaid:
         elif match := re.fullmatch(r'    (\w+)(?:\(\[|\{\{|\[|\()"(.+)"(?:\]\)|\}\}|\]|\))', line):
             chart.nodes[match[1]] = match[2]
             chart.groups[group].append(match[2])
+        elif match := re.fullmatch(r'  (\w+)\(\("(.+)"\)\)', line):
+            chart.junctions[match[1]] = match[2]
         elif match := re.fullmatch(r'  (\w+) (-->|-\.->|==>)(?:\|"(.+)"\|)? (\w+)', line):
             label = re.sub("#(gt|lt|quot);", lambda m: decode[m[0]], match[3] or "")
-            chart.edges.append((chart.nodes[match[1]], match[2], label, chart.nodes[match[4]]))
+            # a junction is named by its node name: several share a label ("any of 2")
+            ends = [chart.nodes.get(name, name) for name in (match[1], match[4])]
+            chart.edges.append((ends[0], match[2], label, ends[1]))
         elif match := re.fullmatch(r"  linkStyle ([\d,]+) (.+)", line):
             chart.styles.update({int(i): match[2] for i in match[1].split(",")})
         else:
@@ -111,8 +129,52 @@ def test_edges_from_indicators_carry_their_thresholds() -> None:
     assert ("goci.human_smuggling", ">= 9", "fragmented-smuggling-hub") in edges
     assert ("fsi.c1_security_apparatus", "between 5 and 8", "stable-counterpart-training") in edges
     assert ("migration.departures_to_italy", "change >= 25%", "trafficking-spike") in edges
-    assert ("local.border_control_capacity", "== weak", "weak-border-control") in edges
-    assert ("governance-fragmentation", "", "stable-counterpart-training") in edges
+    # `not signal governance-fragmentation`: the edge says so (it used to look like a need)
+    assert ("governance-fragmentation", "not", "stable-counterpart-training") in edges
+
+
+def test_any_is_drawn_through_a_junction_and_all_is_not() -> None:
+    # weak-border-control: local.border_control_capacity == weak
+    #                      or (fsi.c1_security_apparatus >= 8 and goci.resilience <= 3)
+    chart = read_mermaid(graph())
+    signal = "weak-border-control"
+    assert chart.routes("local.border_control_capacity", signal) == {("== weak", "any of 2")}
+    # the two halves of the inner `all` meet at their own junction, then join the `any`
+    assert chart.routes("fsi.c1_security_apparatus", signal) == {(">= 8", "all of 2", "any of 2")}
+    assert chart.routes("goci.resilience", signal) == {("<= 3", "all of 2", "any of 2")}
+    # smuggling-networks-border-collaboration: all of goci.human_smuggling >= 8 and
+    # any of [signal weak-border-control, wgi.rule_of_law <= -1.0]
+    rule = "smuggling-networks-border-collaboration"
+    assert chart.routes("goci.human_smuggling", rule) == {(">= 8",)}  # needed: straight in
+    assert chart.routes(signal, rule) == {("", "any of 2")}
+    assert chart.routes("wgi.rule_of_law", rule) == {("<= -1.0", "any of 2")}
+
+
+def test_any_and_all_draw_differently(write_rules: WriteRules) -> None:
+    either = "when: local.rival_governments or wgi.rule_of_law <= -1.5"
+    assert either in catalogue()
+    both = catalogue().replace(either, "when: local.rival_governments and wgi.rule_of_law <= -1.5")
+    charts, dots = {}, {}
+    for name, text in {"any": catalogue(), "all": both}.items():
+        root = write_rules(**{"rules.yaml": text})
+        charts[name] = read_mermaid(graph("--rules", "rules", cwd=root.parent))
+        dots[name] = graph("--rules", "rules", "--format", "dot", cwd=root.parent)
+    assert charts["any"].routes("wgi.rule_of_law", "fragmented") == {("<= -1.5", "any of 2")}
+    assert charts["all"].routes("wgi.rule_of_law", "fragmented") == {("<= -1.5",)}
+    assert len(charts["any"].junctions) == len(charts["all"].junctions) + 1
+    junction = '"junction:signal:fragmented/1"'
+    assert f'"indicator:wgi.rule_of_law" -> {junction} [label="<= -1.5"];' in dots["any"]
+    assert '"indicator:wgi.rule_of_law" -> "signal:fragmented" [label="<= -1.5"];' in dots["all"]
+
+
+def test_not_over_a_signal_or_a_group_is_drawn(write_rules: WriteRules) -> None:
+    when = "when: local.rival_governments or wgi.rule_of_law <= -1.5"
+    negated = "when: not (local.rival_governments and wgi.rule_of_law <= -1.5)"
+    root = write_rules(**{"rules.yaml": catalogue().replace(when, negated)})
+    chart = read_mermaid(graph("--rules", "rules", cwd=root.parent))
+    assert chart.routes("wgi.rule_of_law", "fragmented") == {("<= -1.5", "all of 2", "not")}
+    dot = graph("--rules", "rules", "--format", "dot", cwd=root.parent)
+    assert '"junction:signal:fragmented/1" [label="not", shape=circle' in dot
 
 
 def test_focus_on_a_measure_keeps_only_what_feeds_it() -> None:
@@ -151,8 +213,9 @@ def test_negated_thresholds_say_so(write_rules: WriteRules) -> None:
         "when: local.rival_governments or not wgi.rule_of_law > -1.5",
     )
     root = write_rules(**{"rules.yaml": text})
-    edges = read_mermaid(graph("--rules", "rules", cwd=root.parent)).edge_labels("-->")
-    assert ("wgi.rule_of_law", "not > -1.5", "fragmented") in edges
+    chart = read_mermaid(graph("--rules", "rules", cwd=root.parent))
+    # a `not` over one atom stays on the edge; the `or` gets its junction
+    assert chart.routes("wgi.rule_of_law", "fragmented") == {("not > -1.5", "any of 2")}
 
 
 def test_dot_output(ruleset: RuleSet) -> None:

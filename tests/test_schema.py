@@ -9,7 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from advisor.language.json_schema import HEADER_PREFIX, SCHEMA_FILES, stale_files
+from advisor.language.files import load_ruleset
+from advisor.language.json_schema import HEADER_PREFIX, SCHEMA_FILES, render_schemas, stale_files
 from advisor.language.loader import load_yaml, parse_yaml
 
 from .test_cli import ROOT, advisor
@@ -29,7 +30,7 @@ def errors(name: str, yaml_text: str) -> list[str]:
 
 
 def test_committed_schemas_and_file_headers_are_current() -> None:
-    stale = stale_files(SCHEMAS, [RULES, PROFILES])
+    stale = stale_files(SCHEMAS, [RULES, PROFILES], load_ruleset(RULES))
     assert [f"{s.path.relative_to(ROOT)}: {s.why}" for s in stale] == [], (
         "run: advisor schema --link rules --link examples/profiles"
     )
@@ -124,9 +125,93 @@ def test_indicator_and_profile_schemas() -> None:
         "'up' is not one of ['higher-is-worse', 'higher-is-better', 'neutral']"
     ]
     assert errors("indicators", indicator.replace("[0, 120]", "[0, 60, 120]") % "neutral")
-    profile = "country: Libya\nindicators: {fsi.total: 96.5, migration.d: {2023: 1, 2024: 2}}\n"
+    profile = (
+        "country: Libya\n"
+        "indicators: {fsi.total: 96.5, migration.departures_to_italy: {2023: 1, 2024: 2}}\n"
+    )
     assert errors("profile", profile) == []
     assert errors("profile", profile.replace("country", "contry"))
+
+
+def test_a_misspelt_indicator_in_a_profile_is_flagged() -> None:
+    known = "country: Libya\nindicators: {goci.human_smuggling: 9.5}\nsources: {gti.score: IEP}\n"
+    assert errors("profile", known) == []
+    assert errors("profile", known.replace("goci.human_smuggling", "goci.human_smugling")) == [
+        "Additional properties are not allowed ('goci.human_smugling' was unexpected)"
+    ]
+    assert errors("profile", known.replace("gti.score", "gti.scor")) == [
+        "Additional properties are not allowed ('gti.scor' was unexpected)"
+    ]
+    # each indicator's type and range too: smuggling is scored 1 to 10
+    too_high = ["11 is greater than the maximum of 10.0"]
+    assert errors("profile", known.replace("9.5", "11")) == too_high
+    assert errors("profile", known.replace("9.5", "high")) == ["'high' is not of type 'number'"]
+
+
+def test_a_profile_may_name_an_indicator_by_its_alias() -> None:
+    # the World Bank's code for rule of law, an alias in rules/indicators.yaml
+    by_alias = "country: Libya\nindicators: {wgi.rl: -1.6}\nsources: {wgi.rl: World Bank}\n"
+    assert errors("profile", by_alias) == []
+    assert errors("profile", by_alias.replace("-1.6", "-4")) == [
+        "-4 is less than the minimum of -3.0"
+    ]
+    alias = validator("profile").schema["properties"]["indicators"]["properties"]["wgi.rl"]
+    assert alias["description"].startswith("Alias of wgi.rule_of_law: ")
+
+
+def test_indicators_are_described_for_completion() -> None:
+    schema = json.loads((SCHEMAS / "profile.schema.json").read_text())
+    indicators = schema["properties"]["indicators"]["properties"]
+    ruleset = load_ruleset(RULES)
+    aliases = {alias for spec in ruleset.indicators.values() for alias in spec.aliases}
+    assert set(indicators) == set(ruleset.indicators) | aliases
+    smuggling = indicators["goci.human_smuggling"]
+    assert smuggling["description"] == (
+        "GI-TOC human smuggling market score (number, 1 to 10, score 1-10)"
+    )
+    border = indicators["local.border_control_capacity"]
+    assert border["enum"] == ["weak", "partial", "effective"]
+
+
+def test_rule_files_list_measure_signal_and_indicator_ids() -> None:
+    wrong = RULE.format(when="goci.human_smuggling >= 8", priority="high").replace(
+        "joint-border-training", "joint-border-trainin"
+    )
+    (message,) = errors("rules", wrong)
+    assert message.startswith("'joint-border-trainin' is not one of [")
+    assert "'joint-border-training'" in message
+    rules = json.loads((SCHEMAS / "rules.schema.json").read_text())
+    measure = rules["definitions"]["Withhold"]["properties"]["measure"]
+    assert len(measure["enum"]) == len(measure["enumDescriptions"]) > 0
+    text = rules["definitions"]["Condition"]["anyOf"][0]
+    assert "signal trafficking-spike" in text["examples"]
+    assert "change(migration.departures_to_italy) >= 25%" in text["examples"]
+    assert "local.border_control_capacity in [weak, partial, effective]" in text["examples"]
+
+
+def test_schemas_follow_the_rule_set(tmp_path: Path) -> None:
+    ruleset = load_ruleset(RULES)
+    for name, text in render_schemas(ruleset).items():
+        (tmp_path / name).write_text(text)
+    assert stale_files(tmp_path, (), ruleset) == []
+    # a rule set with one more measure: the rule schemas no longer list every measure
+    more = tmp_path / "catalogue"
+    more.mkdir()
+    for path in RULES.glob("*.yaml"):
+        (more / path.name).write_text(path.read_text())
+    with (more / "measures.yaml").open("a") as measures:
+        measures.write(
+            "  - {id: coast-guard-exchange, title: Coast guard exchange,\n"
+            "     area: border-security, description: Exchange of officers.,\n"
+            "     outcomes: [Shared practice], horizon: short}\n"
+        )
+    added = advisor("schema", "--check", "--rules", "catalogue", "--output", ".", cwd=tmp_path)
+    assert added.returncode == 1
+    assert added.stderr.splitlines() == [
+        "rule-file.schema.json: out of date",
+        "rules.schema.json: out of date",
+        "run: advisor schema --rules catalogue --output .",
+    ]
 
 
 def description_of(schema: dict[str, Any], *path: str) -> str:

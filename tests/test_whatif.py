@@ -12,6 +12,7 @@ import pytest
 
 from advisor import Advisor, ProfileError
 from advisor.analysis.overrides import apply_changes
+from advisor.language.models import Priority
 from advisor.language.profile import read_profile
 
 ROOT = Path(__file__).parent.parent
@@ -138,8 +139,12 @@ def test_every_reported_change_does_what_it_says_in_the_engine(advisor: Advisor,
     checked = 0
     for item in decision.sensitivity:
         for change in item.changes:
+            value = change.to
+            if change.period is not None:  # one period of a series changes
+                given = profile.indicators[change.indicator]
+                value = {**given, change.period: change.to}  # type: ignore[dict-item]
             changed = profile.model_copy(
-                update={"indicators": {**profile.indicators, change.indicator: change.to}}
+                update={"indicators": {**profile.indicators, change.indicator: value}}
             )
             after = {r.measure: r.priority for r in advisor.evaluate(changed).recommendations}
             if change.effect == "removes":
@@ -175,3 +180,48 @@ def test_a_profile_giving_an_indicator_twice_is_still_refused_after_a_setting(
     # a setting of the indicator replaces it however the profile named it
     fixed = apply_changes(twice, ["wgi.political_stability=-2"], [], advisor.ruleset)
     assert advisor.observe(fixed).indicators["wgi.political_stability"] == -2
+
+
+SURGE_ONLY = {
+    "country": "Libya",
+    "indicators": {"migration.departures_to_italy": {"2023": 8000, "2024": 12000}},
+}
+
+
+def test_sensitivity_changes_one_period_of_a_series(advisor: Advisor) -> None:
+    # +50% on 8,000, and under the 15,000 of a major departure country: the surge alone
+    decision = advisor.evaluate(SURGE_ONLY, sensitivity=True)
+    assert decision.sensitivity is not None
+    by_measure = {s.measure: s for s in decision.sensitivity}
+    (change,) = by_measure["joint-border-training"].changes
+    # 9,999 is +24.99% on 8,000: just under the 25% of the trafficking-spike signal
+    assert (change.indicator, change.period, change.now, change.to, change.effect) == (
+        "migration.departures_to_italy",
+        "2024",
+        12000,
+        9999,
+        "removes",
+    )
+    assert change.rules == ["departure-surge-response"]
+
+
+def test_sensitivity_finds_the_surge_that_raises_a_measure(advisor: Advisor) -> None:
+    # Libya 2023: 53,000 then 51,700; 66,250 is 25% above 53,000
+    decision = advisor.evaluate(read_profile(PROFILES / "libya-2023.yaml"), sensitivity=True)
+    assert decision.sensitivity is not None
+    by_measure = {s.measure: s for s in decision.sensitivity}
+    surge = [c for c in by_measure["joint-border-training"].changes if c.period is not None]
+    assert [(c.period, c.now, c.to, c.effect, c.priority) for c in surge] == [
+        ("2023", 51700, 66250, "raises", Priority.CRITICAL)
+    ]
+
+
+def test_sensitivity_table_names_the_period(tmp_path: Path) -> None:
+    profile = tmp_path / "surge.json"
+    profile.write_text(json.dumps(SURGE_ONLY))
+    result = recommend(str(profile), "--sensitivity")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "migration.departures_to_italy in 2024 12,000 -> 9,999: removes it"
+        " (departure-surge-response)"
+    ) in result.stdout

@@ -3,8 +3,10 @@
 A condition can only change its truth where a value crosses one of its constants, so
 the candidates are each threshold, one step either side of it (1 for integers, 0.01
 otherwise), every boolean, every category, and, when asked, the ends of the range.
-Sensitivity tries them one indicator at a time (`analysis.sensitivity`); witness search
-tries combinations (`analysis.witness`), for which series are built too.
+Sensitivity tries them one indicator at a time (`analysis.sensitivity`), and for a series
+one period at a time (`period_candidates`: the value of one period that puts `latest()`,
+`previous()`, `mean()` or `change()` just across a threshold); witness search tries
+combinations (`analysis.witness`), for which whole series are built.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from advisor.language.expressions import Between, Comparison, Condition, Value, 
 from advisor.language.models import IndicatorSpec, IndicatorType
 from advisor.language.profile import Series
 
-__all__ = ["Threshold", "candidates", "series_candidates", "thresholds", "value_candidates"]
+__all__ = [
+    "Threshold",
+    "candidates",
+    "period_candidates",
+    "series_candidates",
+    "thresholds",
+    "value_candidates",
+]
 
 #: (function, constant): a condition compares the indicator, or a function of it, with it
 Threshold = tuple[str | None, float | int]
@@ -82,6 +91,50 @@ def series_candidates(spec: IndicatorSpec, found: Sequence[Threshold]) -> list[S
             if 1 + change > 0 and latest != 0:
                 series.append({PERIODS[0]: round(latest / (1 + change), 6), PERIODS[1]: latest})
     return series
+
+
+def period_candidates(
+    spec: IndicatorSpec, series: Series, found: Sequence[Threshold]
+) -> list[tuple[str, float | int]]:
+    """Single-period changes of a given series that move a function of it across a threshold.
+
+    Each is (period, new value): the latest period for `latest()`, `mean()` and
+    `change()`, the one before it for `previous()`. The value is where the function
+    meets the threshold, and one step either side (whole numbers when the series has
+    only whole numbers), inside the indicator's range.
+    """
+    periods = sorted(series)
+    if not periods:
+        return []
+    latest, earlier = periods[-1], [series[p] for p in periods[:-1]]
+    whole = all(isinstance(v, int) for v in series.values())
+    targets: set[tuple[str, float]] = set()
+    for function, threshold in found:
+        if function == "latest":
+            targets.add((latest, threshold))
+        elif function == "previous" and earlier:
+            targets.add((periods[-2], threshold))
+        elif function == "mean":
+            targets.add((latest, threshold * len(periods) - sum(earlier)))
+        elif function == "change" and earlier and sum(earlier) != 0:
+            baseline = sum(earlier) / len(earlier)
+            targets.add((latest, baseline + threshold * abs(baseline)))
+    low, high = spec.range or (-math.inf, math.inf)
+    tried = {
+        (period, value)
+        for period, target in targets
+        for value in _straddle(target, whole=whole)
+        if low <= value <= high
+    }
+    return sorted(tried)
+
+
+def _straddle(target: float, *, whole: bool) -> set[float | int]:
+    """The target and the nearest values either side of it: whole numbers, or 0.01 apart."""
+    if whole:
+        below, above = math.floor(target), math.ceil(target)
+        return {below - 1, below, above, above + 1}
+    return {round(target + d, 6) for d in (-0.01, 0.0, 0.01)}
 
 
 def candidates(

@@ -51,7 +51,7 @@ def stale_generated(rules: Path, ruleset: RuleSet) -> list[StaleFile]:
     # (a test's, an analyst's scratch copy) has no schemas of its own to keep.
     schemas = rules.resolve().parent / "schemas"
     if schemas.is_dir():
-        stale = stale_files(schemas)
+        stale = stale_files(schemas, ruleset=ruleset)
         if stale:
             where = display_path(schemas)
             names = ", ".join(f"{item.path.name} ({item.why})" for item in stale)

@@ -48,12 +48,14 @@ _MERMAID_SHAPES = {
     "signal": ('{{"', '"}}'),
     "rule": ('["', '"]'),
     "measure": ('("', '")'),
+    "junction": ('(("', '"))'),
 }
 _MERMAID_CLASSES = {
     "indicator": "fill:#e8f0fe,stroke:#4a6fa5",
     "signal": "fill:#fff4d6,stroke:#b8860b",
     "rule": "fill:#e6f4ea,stroke:#2e7d32",
     "measure": "fill:#f3e5f5,stroke:#7b1fa2",
+    "junction": "fill:#ffffff,stroke:#555555,stroke-dasharray:3 3",
 }
 _MERMAID_ARROWS = {READS: "-->", RECOMMEND: "-->", WITHHOLD: "-.->", SAFEGUARD: "==>"}
 _MERMAID_LINKS: dict[str, str] = {
@@ -98,6 +100,9 @@ def to_mermaid(graph: RuleMap) -> str:
             opening, closing = _MERMAID_SHAPES[node.kind]
             lines.append(f"    {name(node.key)}{opening}{_mermaid_text(node.id)}{closing}")
         lines.append("  end")
+    opening, closing = _MERMAID_SHAPES["junction"]
+    for node in graph.junctions():
+        lines.append(f"  {name(node.key)}{opening}{_mermaid_text(node.label)}{closing}")
     styled: dict[str, list[str]] = {}
     for index, edge in enumerate(graph.edges):
         arrow = _MERMAID_ARROWS[edge.kind]
@@ -122,6 +127,7 @@ _DOT_NODES = {
     "signal": 'shape=hexagon, style=filled, fillcolor="#fff4d6", color="#b8860b"',
     "rule": 'shape=box, style=filled, fillcolor="#e6f4ea", color="#2e7d32"',
     "measure": 'shape=box, style="rounded,filled", fillcolor="#f3e5f5", color="#7b1fa2"',
+    "junction": 'shape=circle, style=dashed, color="#555555", fontsize=9, margin=0',
 }
 _DOT_EDGES = {
     READS: "",
@@ -154,6 +160,9 @@ def to_dot(graph: RuleMap) -> str:
                 f"    {_dot_text(node.key)} [label={_dot_text(node.id)}, {_DOT_NODES[node.kind]}];"
             )
         lines.append("  }")
+    for node in graph.junctions():
+        label = _dot_text(node.label)
+        lines.append(f"  {_dot_text(node.key)} [label={label}, {_DOT_NODES[node.kind]}];")
     for edge in graph.edges:
         attributes = [f"label={_dot_text(edge.label)}"] if edge.label else []
         if _DOT_EDGES[edge.kind]:

@@ -6,20 +6,28 @@ across every threshold that the rules acting on it read (directly or through sig
 where a condition's margin runs out (see `explain.margin`), a boolean flipped, another
 category. Each candidate is tried with the reference evaluator and resolved by the
 decision policy (`decision.policy`), so what is reported is a change that has been
-checked, not inferred. Series indicators are left out: a series has no single value to
-move.
+checked, not inferred. A series is changed one period at a time
+(`candidates.period_candidates`): the value of the latest period that puts `change()`,
+`latest()` or `mean()` just across a threshold (the one before it for `previous()`),
+and the change names its period. A series the profile does not give is left out: it
+has no period to change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from advisor.analysis.candidates import thresholds, value_candidates
+from advisor.analysis.candidates import (
+    Threshold,
+    period_candidates,
+    thresholds,
+    value_candidates,
+)
 from advisor.decision.model import Decision, Sensitivity, SensitivityChange, unvalidated
 from advisor.decision.policy import PolicyIndex
 from advisor.language.expressions import Value, truth
 from advisor.language.models import IndicatorType, Priority
-from advisor.language.profile import Observations
+from advisor.language.profile import Observations, Series, operand_values
 from advisor.language.ruleset import Rule, RuleSet
 
 __all__ = ["sensitivity"]
@@ -44,14 +52,8 @@ def sensitivity(
         found = thresholds([*(rule.condition for rule in acting), *signal_conditions])
         changes: list[SensitivityChange] = []
         for indicator in sorted(set().union(*(rule.indicators for rule in acting))):
-            spec = ruleset.indicators[indicator]
-            if spec.type is IndicatorType.SERIES:
-                continue
-            now = observations.values.get(indicator)
-            tried = value_candidates(spec, found.get(indicator, ()), range_ends=False)
-            for candidate in (value for value in tried if value != now):
-                values = dict(observations.values)
-                values[indicator] = candidate
+            tries = _tries(ruleset, observations, indicator, found.get(indicator, ()))
+            for period, now, candidate, values in tries:
                 fired = _fired(ruleset, acting, values)
                 after = policy.final_priority(measure, fired)
                 effect = _effect(recommendation.priority, after)
@@ -62,6 +64,7 @@ def sensitivity(
                     unvalidated(
                         SensitivityChange,
                         indicator=indicator,
+                        period=period,
                         now=now,
                         to=candidate,
                         effect=effect,
@@ -78,6 +81,39 @@ def sensitivity(
             )
         )
     return results
+
+
+#: (period or None, value now, value tried, every operand value with the change made)
+_Try = tuple[str | None, Value | None, Value, dict[str, Value]]
+
+
+def _tries(
+    ruleset: RuleSet, observations: Observations, indicator: str, found: Sequence[Threshold]
+) -> Iterator[_Try]:
+    """Each single change of one indicator worth trying: a value, or one period of a series."""
+    spec = ruleset.indicators[indicator]
+    if spec.type is not IndicatorType.SERIES:
+        now = observations.values.get(indicator)
+        for candidate in value_candidates(spec, found, range_ends=False):
+            if candidate != now:
+                yield None, now, candidate, {**observations.values, indicator: candidate}
+        return
+    series: Series | None = observations.indicators.get(indicator)  # type: ignore[assignment]
+    if not series:
+        return
+    # the operands read from other indicators stay; those of this series are derived again
+    others = {
+        key: value for key, value in observations.values.items() if not _reads(key, indicator)
+    }
+    for period, candidate in period_candidates(spec, series, found):
+        if candidate != series[period]:
+            changed = operand_values(ruleset, {indicator: {**series, period: candidate}})
+            yield period, series[period], candidate, {**others, **changed}
+
+
+def _reads(key: str, indicator: str) -> bool:
+    """Whether an operand key (`x` or `change(x)`) reads the indicator."""
+    return key == indicator or key.endswith(f"({indicator})")
 
 
 def _fired(ruleset: RuleSet, acting: Iterable[Rule], values: Mapping[str, Value]) -> list[Rule]:

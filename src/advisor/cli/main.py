@@ -19,6 +19,7 @@ from typing import Protocol, cast
 import advisor.cli.check as check
 import advisor.cli.diff as diff
 import advisor.cli.graph as graph
+import advisor.cli.new as new
 import advisor.cli.recommend as recommend
 import advisor.cli.ruledoc as ruledoc
 import advisor.cli.schema as schema
@@ -38,7 +39,7 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-BUILT_IN: tuple[Command, ...] = (recommend, validate, check, schema, graph, diff, ruledoc)
+BUILT_IN: tuple[Command, ...] = (recommend, validate, check, schema, graph, diff, ruledoc, new)
 
 
 def _version() -> str:

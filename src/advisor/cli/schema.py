@@ -6,8 +6,11 @@ import argparse
 from pathlib import Path
 
 import advisor.cli.report as report
+from advisor.cli.options import add_rules_option
+from advisor.errors import RuleSetError
 from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
+from advisor.language.files import load_ruleset
 from advisor.language.json_schema import stale_files
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
@@ -17,6 +20,11 @@ HELP = "write JSON Schemas for rule files and profiles (editors validate and com
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_rules_option(
+        parser,
+        help="the rule directory whose indicator, measure and signal ids the schemas list "
+        "(default: rules)",
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -46,12 +54,16 @@ def run(args: argparse.Namespace) -> int:
     for directory in linked:
         if not directory.is_dir():
             return report.fail(f"{display_path(directory)}: not a directory", ExitCode.USAGE)
-    stale = stale_files(output, linked)
+    try:
+        ruleset = load_ruleset(args.rules)
+    except RuleSetError as exc:
+        return report.rule_problems(exc.problems)
+    stale = stale_files(output, linked, ruleset)
     if args.check:
         lines = [f"{display_path(item.path)}: {item.why}" for item in stale]
         if not stale:
             return ExitCode.SUCCESS
-        lines.append("run: advisor schema" + "".join(f" --link {d}" for d in linked))
+        lines.append("run: advisor schema" + _options(args))
         return report.fail("\n".join(lines), ExitCode.PROBLEMS)
     output.mkdir(parents=True, exist_ok=True)
     for item in stale:
@@ -60,3 +72,10 @@ def run(args: argparse.Namespace) -> int:
     if not stale:
         print(f"{display_path(output)}: schemas already current")
     return ExitCode.SUCCESS
+
+
+def _options(args: argparse.Namespace) -> str:
+    """The options of this run that are not the defaults, to repeat without --check."""
+    given = [("--rules", args.rules, Path("rules")), ("--output", args.output, Path("schemas"))]
+    text = "".join(f" {option} {value}" for option, value, default in given if value != default)
+    return text + "".join(f" --link {directory}" for directory in args.link)

@@ -133,7 +133,9 @@ class SensitivityChange(_Out):
     """One indicator set to one value, and what that does to a recommendation."""
 
     indicator: str
-    #: the profile's value (None when the profile does not give it)
+    #: for a series, the period whose value changes (None for any other indicator)
+    period: str | None = None
+    #: the profile's value, of that period for a series (None when the profile does not give it)
     now: Scalar | None
     #: the value tried: the nearest one, just across a rule's threshold
     to: Scalar

@@ -118,7 +118,6 @@ def _sensitivity(decision: Decision) -> list[str]:
             )
             now = format_value(change.indicator, change.now)
             to = format_value(change.indicator, change.to)
-            lines.append(
-                f"    {change.indicator} {now} -> {to}: {outcome} ({', '.join(change.rules)})"
-            )
+            where = f"{change.indicator} in {change.period}" if change.period else change.indicator
+            lines.append(f"    {where} {now} -> {to}: {outcome} ({', '.join(change.rules)})")
     return lines

@@ -11,15 +11,22 @@ output is translated: `$defs` become `definitions`, tuple `prefixItems` become
 the draft-07 array form of `items`, and a `$ref` with siblings is wrapped in
 `allOf` (draft-07 ignores a `$ref`'s siblings, so descriptions would be lost).
 
-The schemas describe shape only. What needs the whole rule set (does this
-measure exist? is the threshold inside the indicator's range?) is left to
-`advisor validate`. This module returns the schemas and what linking would write;
-`advisor schema` (`advisor.cli.schema`) writes them.
+Given the rule set, the schemas also carry its ids, so an editor completes them
+and flags a misspelt one while typing: a profile's `indicators` (and `sources`)
+get one property per indicator, with its type and range checked and its title,
+type, range and unit as description; every `measure` of a rule's recommend,
+withhold and safeguard is one of the catalogue's measures; a `when` lists every
+indicator and signal as examples and in its description. The schemas then depend
+on the rule set, so `advisor schema --check` finds them stale when an id is added,
+renamed or removed. What needs more than ids (is the threshold inside the
+indicator's range?) is left to `advisor validate`. This module returns the schemas
+and what linking would write; `advisor schema` (`advisor.cli.schema`) writes them.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,8 +37,14 @@ from pydantic import BaseModel
 
 from advisor.language.expressions import FUNCTIONS
 from advisor.language.loader import parse_yaml
-from advisor.language.models import SituationProfile
+from advisor.language.models import (
+    PERIOD_PATTERN,
+    IndicatorSpec,
+    IndicatorType,
+    SituationProfile,
+)
 from advisor.language.parser import MAX_EXPRESSION_LENGTH
+from advisor.language.ruleset import RuleSet
 from advisor.language.validation.shapes import SECTIONS
 
 __all__ = [
@@ -39,6 +52,7 @@ __all__ = [
     "SCHEMA_FILES",
     "Stale",
     "file_kind",
+    "indicator_schema",
     "link_file",
     "render_schemas",
     "stale_files",
@@ -184,7 +198,7 @@ def _rule_file_schema(sections: Iterable[str], title: str, description: str) -> 
     }
 
 
-def _schemas() -> dict[str, dict[str, Any]]:
+def _schemas(ruleset: RuleSet | None) -> dict[str, dict[str, Any]]:
     schemas = {
         ANY_RULE_FILE: _rule_file_schema(
             SECTIONS,
@@ -209,15 +223,143 @@ def _schemas() -> dict[str, dict[str, Any]]:
         "title": "Cooperation Advisor situation profile",
         **({"definitions": definitions} if definitions else {}),
     }
+    if ruleset is not None:
+        for name, schema in schemas.items():
+            _with_ids(schema, ruleset, profile=name == PROFILE)
     return {name: _draft07(schema) for name, schema in schemas.items()}
 
 
-def render_schemas() -> dict[str, str]:
-    """File name -> JSON text of every schema, as committed under `schemas/`."""
+def render_schemas(ruleset: RuleSet | None = None) -> dict[str, str]:
+    """File name -> JSON text of every schema, as committed under `schemas/`.
+
+    With a rule set, the schemas carry its indicator, measure and signal ids; without
+    one they describe shape only.
+    """
     return {
         SCHEMA_FILES[name]: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        for name, schema in _schemas().items()
+        for name, schema in _schemas(ruleset).items()
     }
+
+
+# --------------------------------------------------------------------------- the rule set's ids
+
+#: the definitions whose `measure` names a measure of the catalogue
+_MEASURE_REFERENCES = ("Recommend", "Withhold", "Safeguard")
+
+
+def _with_ids(schema: dict[str, Any], ruleset: RuleSet, *, profile: bool) -> None:
+    """Put the rule set's ids where a profile or a rule file names them."""
+    if profile:
+        properties = schema["properties"]
+        # a profile may name an indicator by one of its aliases (the World Bank's codes)
+        named = [(name, spec) for spec in ruleset.indicators.values() for name in _names(spec)]
+        properties["indicators"] = {
+            **properties["indicators"],
+            "properties": {name: _indicator_by_name(name, spec) for name, spec in named},
+            "additionalProperties": False,
+        }
+        properties["sources"] = {
+            **properties["sources"],
+            "properties": {
+                name: {"type": "string", "description": f"Where {spec.title} comes from."}
+                for name, spec in named
+            },
+            "additionalProperties": False,
+        }
+        return
+    definitions = schema["definitions"]
+    measures = {
+        "type": "string",
+        "description": "The id of a measure in the catalogue.",
+        "enum": list(ruleset.measures),
+        # VS Code's and the YAML server's completion show these beside each id
+        "enumDescriptions": [m.title for m in ruleset.measures.values()],
+    }
+    for name in _MEASURE_REFERENCES:
+        if name in definitions:
+            definitions[name]["properties"]["measure"] = measures
+    if "Condition" in definitions:
+        definitions["Condition"] = _condition_with_ids(ruleset)
+
+
+def _condition_with_ids(ruleset: RuleSet) -> dict[str, Any]:
+    """The condition schema, its text offering one example per indicator and signal."""
+    text, *structured = _CONDITION["anyOf"]
+    examples = [_example(spec) for spec in ruleset.indicators.values()]
+    examples += [f"signal {signal}" for signal in ruleset.signals]
+    known = [f"{spec.id}: {_summary(spec)}" for spec in ruleset.indicators.values()]
+    known += [f"signal {s.id}: {s.spec.title}" for s in ruleset.signals.values()]
+    ids = "\n\nIndicators and signals of this rule set:\n" + "\n".join(known)
+    return {
+        **_CONDITION,
+        "description": _CONDITION["description"] + ids,
+        "anyOf": [{**text, "examples": examples}, *structured],
+    }
+
+
+def _names(spec: IndicatorSpec) -> list[str]:
+    """The indicator's id, then its aliases."""
+    return [spec.id, *spec.aliases]
+
+
+def _indicator_by_name(name: str, spec: IndicatorSpec) -> dict[str, Any]:
+    schema = indicator_schema(spec)
+    if name != spec.id:
+        schema["description"] = f"Alias of {spec.id}: {schema['description']}"
+    return schema
+
+
+def indicator_schema(spec: IndicatorSpec) -> dict[str, Any]:
+    """The JSON Schema of one indicator's value in a profile, described by its title."""
+    described: dict[str, Any] = {"description": f"{spec.title} ({_summary(spec)})"}
+    if spec.type is IndicatorType.BOOLEAN:
+        return {"type": "boolean", **described}
+    if spec.type is IndicatorType.CATEGORY:
+        return {"type": "string", "enum": list(spec.categories or ()), **described}
+    number: dict[str, Any] = {"type": "integer" if spec.type is IndicatorType.INTEGER else "number"}
+    if spec.range is not None:
+        low, high = spec.range
+        number |= {"minimum": low} if math.isfinite(low) else {}
+        number |= {"maximum": high} if math.isfinite(high) else {}
+    if spec.type is IndicatorType.SERIES:
+        return {
+            "type": "object",
+            "minProperties": 1,
+            "patternProperties": {PERIOD_PATTERN: number},
+            "additionalProperties": False,
+            **described,
+        }
+    return {**number, **described}
+
+
+def _summary(spec: IndicatorSpec) -> str:
+    """Type, range or categories, and unit: "number, 0 to 10, score 0-10"."""
+    parts = [spec.type.value]
+    if spec.range is not None:
+        parts.append(f"{_number(spec.range[0])} to {_number(spec.range[1])}")
+    if spec.categories:
+        parts.append(" | ".join(spec.categories))
+    if spec.unit:
+        parts.append(spec.unit)
+    return ", ".join(parts)
+
+
+def _example(spec: IndicatorSpec) -> str:
+    """A condition on the indicator that the rule language accepts."""
+    if spec.type is IndicatorType.BOOLEAN:
+        return spec.id
+    if spec.type is IndicatorType.CATEGORY:
+        return f"{spec.id} in [{', '.join(spec.categories or ())}]"
+    if spec.type is IndicatorType.SERIES:
+        return f"change({spec.id}) >= 25%"
+    if spec.range is not None:
+        return f"{spec.id} between {_number(spec.range[0])} and {_number(spec.range[1])}"
+    return f"{spec.id} >= 0"
+
+
+def _number(value: float) -> str:
+    """As a rule file writes it: 2000000, not 2e+06; -2.5, not -2.50."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # --------------------------------------------------------------------------- file headers
@@ -262,10 +404,16 @@ class Stale:
     why: str
 
 
-def stale_files(output: Path, linked: Iterable[Path] = ()) -> list[Stale]:
-    """Schemas under `output` and file headers under `linked` that are missing or out of date."""
+def stale_files(
+    output: Path, linked: Iterable[Path] = (), ruleset: RuleSet | None = None
+) -> list[Stale]:
+    """Schemas under `output` and file headers under `linked` that are missing or out of date.
+
+    The schemas are compared with those `render_schemas(ruleset)` gives: pass the rule
+    set the committed schemas were written for.
+    """
     stale: list[Stale] = []
-    for name, text in render_schemas().items():
+    for name, text in render_schemas(ruleset).items():
         path = output / name
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current != text:
