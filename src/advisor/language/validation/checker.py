@@ -96,7 +96,7 @@ class RuleFileChecker:
             check_actions(entry, measures, self.problems)
             if condition is not None:
                 readable = set(reads_of(atoms(condition), through).operands)
-                check_because(entry, readable, self.problems)
+                check_because(entry, readable, indicators, self.problems)
         if errors_among(self.problems):
             return None
         return self._build(indicators, measures, conditions, order)
