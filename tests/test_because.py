@@ -5,6 +5,9 @@ from __future__ import annotations
 from advisor import Advisor, load_ruleset
 from advisor.decision.explain import format_margin, render_because
 from advisor.decision.render import render_decision
+from advisor.errors import Location
+from advisor.language.loader import SourceDocument, parse_yaml
+from advisor.language.templates import locate_in_text
 
 from .conftest import WriteRules
 from .test_checks import CATALOGUE, problems_of, rule
@@ -92,3 +95,25 @@ def test_margins_of_change_are_percentage_points_and_small_margins_are_not_round
     assert format_margin("latest(migration.departures)", 21468) == "21,468"
     assert format_margin("goci.human_smuggling", 1.5) == "1.5"
     assert format_margin("wgi.rule_of_law", 0.001) == "0.001"
+
+
+def test_an_unknown_function_and_a_function_of_a_number_in_because(
+    write_rules: WriteRules,
+) -> None:
+    when = f"'{SURGE} and goci.human_smuggling >= 8'"
+    because = "'{growth(migration.departures)} and {latest(goci.human_smuggling)}'"
+    root = write_rules(**{"c.yaml": CATALOGUE, "r.yaml": rule(when, because=because)})
+    assert problems_of(root) == [
+        "rules/r.yaml:6:15: \"{growth(migration.departures)}\": unknown function 'growth' "
+        "(functions are change, latest, mean, previous)",
+        'rules/r.yaml:6:50: "{latest(goci.human_smuggling)}": latest() needs a series '
+        "(cite {goci.human_smuggling})",
+    ]
+
+
+def test_a_placeholder_that_cannot_be_found_in_the_file_is_not_given_a_false_place() -> None:
+    text = "Smuggling {goci.human_smuggling}"
+    written = parse_yaml(f"because: {text}\n", "r.yaml")
+    assert locate_in_text(written, ("because",), text, 10) == Location("r.yaml", 1, 20)
+    without_source = SourceDocument("r.yaml", written.data, _values=written._values)
+    assert locate_in_text(without_source, ("because",), text, 10) is None
