@@ -159,8 +159,8 @@ class RuleSetHolder:
                     copy.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, copy)
                 # The files may have changed since they were loaded: keep only what checks out.
-                problems, ruleset = check_ruleset(staging)
-                if problems or ruleset is None or ruleset.content_hash != serving.content_hash:
+                _, ruleset = check_ruleset(staging)
+                if ruleset is None or ruleset.content_hash != serving.content_hash:
                     shutil.rmtree(staging, ignore_errors=True)
                     return
                 try:

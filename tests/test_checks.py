@@ -175,7 +175,7 @@ def test_because_placeholder_must_be_read(write_rules: WriteRules) -> None:
     text = rule("goci.human_smuggling >= 8", because="'Smuggling {goci.human_smugling}'")
     root = write_rules(**{"c.yaml": CATALOGUE, "r.yaml": text})
     assert problems_of(root) == [
-        'rules/r.yaml:6:15: "{goci.human_smugling}" in because is not read by this rule\'s '
+        'rules/r.yaml:6:25: "{goci.human_smugling}" in because is not read by this rule\'s '
         'condition (did you mean "goci.human_smuggling"?)'
     ]
 

@@ -9,13 +9,15 @@ The exception tree::
 
 A `Problem` is one finding: a `Location` (file, line, column), a message and,
 where one fits, a suggestion. Problems sort by location so that an analyst
-reads them top to bottom, file by file.
+reads them top to bottom, file by file. Most are errors (the rule set cannot be
+used); a warning is a likely mistake that still leaves the rule set usable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 __all__ = [
     "AdvisorError",
@@ -25,7 +27,12 @@ __all__ = [
     "ProfileError",
     "ProfileProblem",
     "RuleSetError",
+    "Severity",
+    "errors_among",
 ]
+
+#: an error makes a rule set unusable; a warning is a likely mistake that does not
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -54,12 +61,23 @@ class Problem:
     message: str
     code: str = field(default="invalid", compare=False)
     suggestion: str | None = field(default=None, compare=False)
+    severity: Severity = field(default="error", compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        text = f"{self.location}: {label}{self.message}"
         if self.suggestion:
             text += f" ({self.suggestion})"
         return text
+
+
+def errors_among(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are errors, leaving out the warnings."""
+    return [problem for problem in problems if problem.is_error]
 
 
 @dataclass(frozen=True, order=True)

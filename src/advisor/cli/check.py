@@ -1,8 +1,9 @@
 """`advisor check`: validate the rules, run the features, and demand that every rule is covered.
 
-The exit code is 0 when the rules are valid, every scenario passes and every
-rule both fired in some scenario and stayed silent in another; 1 otherwise; 2
-when the command line names something that is not there. How the features run
+The exit code is 0 when the rules are valid (warnings are printed and pass
+unless `--strict`), every scenario passes and every rule both fired in some
+scenario and stayed silent in another; 1 otherwise; 2 when the command line
+names something that is not there. How the features run
 is `advisor.analysis.scenarios`; this module reads the command line and prints.
 """
 
@@ -19,7 +20,7 @@ from advisor.analysis.generated import stale_generated
 from advisor.analysis.scenarios import run_features
 from advisor.cli.options import add_rules_option
 from advisor.decide import validate_directory
-from advisor.errors import EngineError, Location, Problem
+from advisor.errors import EngineError, Location, Problem, errors_among
 from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 from advisor.language.ruleset import RuleSet
@@ -47,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='profiles named by "Given the ... profile" (default: examples/profiles)',
     )
     parser.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) on warnings in the rule files too"
+    )
+    parser.add_argument(
         "--junit-xml",
         type=Path,
         metavar="FILE",
@@ -58,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
     rules: Path = args.rules
     features: Path = args.features
     problems, ruleset = _validate(rules)
-    if problems or ruleset is None:
+    if errors_among(problems) or ruleset is None:
         return report.rule_problems(problems)
+    if report.rule_warnings(problems, args.strict) != ExitCode.SUCCESS:
+        return ExitCode.PROBLEMS
     if not features.is_dir() or not any(features.rglob("*.feature")):
         return report.fail(
             f"{display_path(features)}: no feature files (*.feature) here", ExitCode.USAGE

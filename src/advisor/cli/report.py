@@ -1,8 +1,9 @@
 """How the command line tells the user what went wrong, on standard error, written once.
 
-Rule-file problems read `file:line:col: message (suggestion)`, one a line, then a
-count; a refused profile names its source, then each problem indented; an engine
-failure asks to be reported. Tests and editors' problem matchers read this text.
+Rule-file problems read `file:line:col: message (suggestion)`, one a line (a
+warning `file:line:col: warning: message`), then a count; a refused profile
+names its source, then each problem indented; an engine failure asks to be
+reported. Tests and editors' problem matchers read this text.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from advisor.errors import EngineError, ProfileError, RuleSetError
+from advisor.errors import EngineError, Problem, ProfileError, RuleSetError
 from advisor.exit_codes import ExitCode
 
 __all__ = [
@@ -20,13 +21,20 @@ __all__ = [
     "problem_text",
     "profile_refused",
     "rule_problems",
+    "rule_warnings",
 ]
 
 
 def problem_text(problems: Iterable[object], where: str = "") -> str:
-    """Problems one a line, then how many, e.g. "2 problem(s) in the rule files{where}"."""
-    lines = [str(problem) for problem in problems]
-    return "\n".join([*lines, f"{len(lines)} problem(s) in the rule files{where}"])
+    """Problems one a line, then how many, e.g. "2 problem(s) and 1 warning(s) in the rule
+    files{where}"; the errors are counted as problems, the warnings apart."""
+    items = list(problems)
+    warnings = sum(isinstance(p, Problem) and not p.is_error for p in items)
+    errors = len(items) - warnings
+    counts = [f"{errors} problem(s)"] if errors or not warnings else []
+    counts += [f"{warnings} warning(s)"] if warnings else []
+    total = " and ".join(counts)
+    return "\n".join([*(str(p) for p in items), f"{total} in the rule files{where}"])
 
 
 def fail(message: object, code: ExitCode) -> ExitCode:
@@ -38,6 +46,17 @@ def fail(message: object, code: ExitCode) -> ExitCode:
 def rule_problems(problems: Iterable[object]) -> ExitCode:
     """Every problem of the rule files, then the count."""
     return fail(problem_text(problems), ExitCode.PROBLEMS)
+
+
+def rule_warnings(problems: Iterable[Problem], strict: bool = False) -> ExitCode:
+    """Warnings alone: printed like problems; they fail only under `--strict`."""
+    listed = list(problems)
+    if not listed:
+        return ExitCode.SUCCESS
+    if strict:
+        return fail(problem_text(listed) + " (--strict: warnings fail)", ExitCode.PROBLEMS)
+    print(problem_text(listed), file=sys.stderr)
+    return ExitCode.SUCCESS
 
 
 def profile_refused(error: ProfileError) -> ExitCode:

@@ -96,7 +96,9 @@ class DecisionAssembly:
 
     def _because(self, rule: Rule) -> str:
         if rule.id not in self._texts:
-            self._texts[rule.id] = render_because(rule.spec.because, self.values)
+            self._texts[rule.id] = render_because(
+                rule.spec.because, self.values, self.observations.indicators
+            )
         return self._texts[rule.id]
 
     def decision(self) -> Decision:

@@ -16,9 +16,10 @@ from advisor.language.expressions import (
     atom_holds,
     normalise_number,
 )
-from advisor.language.templates import PLACEHOLDER
+from advisor.language.profile import Series, derive
+from advisor.language.templates import PLACEHOLDER, placeholders
 
-__all__ = ["condition_results", "format_value", "margin", "render_because"]
+__all__ = ["condition_results", "format_margin", "format_value", "margin", "render_because"]
 
 
 def condition_results(
@@ -98,11 +99,36 @@ def format_value(key: str, value: Value | None) -> str:
     return f"{round(value, 2):g}"
 
 
-def render_because(template: str, values: Mapping[str, Value]) -> str:
-    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values."""
+def format_margin(key: str, value: float) -> str:
+    """A margin in the units of its value: percentage points for change(), else as a value."""
+    if key.startswith("change("):
+        return f"{value * 100:+.1f} points"
+    text = format_value(key, value)
+    if value and text in ("0", "-0"):  # a small margin is not rounded away
+        return f"{value:.6f}".rstrip("0")
+    return text
+
+
+def render_because(
+    template: str,
+    values: Mapping[str, Value],
+    indicators: Mapping[str, Value | Series] | None = None,
+) -> str:
+    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values.
+
+    A function of a series the rules do not read themselves (`{latest(x)}` beside
+    `change(x)`) is computed from the series in `indicators`. A missing value
+    reads "(no data: key)", so that the sentence does not pass it off as a value.
+    """
+    cited = {p.key: p for p in placeholders(template)}
 
     def fill(match: object) -> str:
         key = match.group(1).strip()  # type: ignore[attr-defined]
-        return format_value(key, values.get(key))
+        value = values.get(key)
+        placeholder = cited[key]
+        series = (indicators or {}).get(placeholder.indicator)
+        if value is None and placeholder.function is not None and isinstance(series, Mapping):
+            value = derive(placeholder.function, series)
+        return f"(no data: {key})" if value is None else format_value(key, value)
 
     return PLACEHOLDER.sub(fill, template)

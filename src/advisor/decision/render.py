@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from advisor.decision.explain import format_value
+from advisor.decision.explain import format_margin, format_value
 from advisor.decision.model import ConditionResult, Decision
 
 __all__ = ["render_decision"]
@@ -13,10 +13,12 @@ __all__ = ["render_decision"]
 def _condition(result: ConditionResult) -> str:
     mark = {True: "+", False: "-", None: "?"}[result.holds]
     text = f"[{mark}] {result.condition}"
-    if result.reads is not None:
+    if result.reads is not None and result.value is None:
+        text += f"  (no data for {result.reads})"
+    elif result.reads is not None:
         text += f"  (value {format_value(result.reads, result.value)}"
         if result.margin is not None:
-            text += f", margin {result.margin:g}"
+            text += f", margin {format_margin(result.reads, result.margin)}"
         text += ")"
     return text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.errors import Location, Problem, RuleSetError
+from advisor.errors import Location, Problem, RuleSetError, errors_among
 from advisor.hints import display_path
 from advisor.language.loader import load_yaml
 from advisor.language.ruleset import RuleSet
@@ -22,15 +22,18 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_ruleset(directory: Path | str) -> RuleSet:
-    """Load and check a rule directory; raises `RuleSetError` listing every problem."""
+    """Load and check a rule directory; raises `RuleSetError` listing every problem.
+
+    Warnings alone do not stop it: the rule set loads.
+    """
     problems, ruleset = check_ruleset(directory)
-    if problems or ruleset is None:
+    if ruleset is None:
         raise RuleSetError(problems)
     return ruleset
 
 
 def check_ruleset(directory: Path | str) -> tuple[list[Problem], RuleSet | None]:
-    """Every problem of a rule directory, sorted, and the rule set when there are none."""
+    """Every problem of a rule directory (warnings too), sorted; the rule set unless an error."""
     root = Path(directory)
     if not root.is_dir():
         where = Location(display_path(root))
@@ -44,4 +47,4 @@ def check_ruleset(directory: Path | str) -> tuple[list[Problem], RuleSet | None]
         collector.add_document(load_yaml(path, display_path(path)))
     ruleset = collector.finish()
     problems = sorted(set(collector.problems))
-    return problems, (ruleset if not problems else None)
+    return problems, (ruleset if not errors_among(problems) else None)

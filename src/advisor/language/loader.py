@@ -41,6 +41,8 @@ class SourceDocument:
     file: str
     data: Any
     problems: list[Problem] = field(default_factory=list)
+    #: the text parsed, to point inside a value (a placeholder in a folded because)
+    source: str = field(default="", repr=False)
     _values: dict[JsonPath, Location] = field(default_factory=dict, repr=False)
     _keys: dict[JsonPath, Location] = field(default_factory=dict, repr=False)
 
@@ -92,7 +94,7 @@ def load_yaml(path: Path, display: str | None = None) -> SourceDocument:
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
     """Parse YAML text into a `SourceDocument`; problems are collected, never raised."""
-    doc = SourceDocument(file, None)
+    doc = SourceDocument(file, None, source=text)
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         doc.problems.append(Problem(Location(file, 1, 1), "document too large", "file-too-large"))
         return doc

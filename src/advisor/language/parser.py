@@ -69,12 +69,28 @@ _TOKEN = re.compile(
   | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)
   | (?P<string>"[^"\\\n]*"|'[^'\\\n]*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*)
-  | (?P<op><=|>=|==|!=|<|>|=>|=<|=|\(|\)|\[|\]|,)
+  | (?P<op>[<>=!]*[<>=][<>=!]*|\(|\)|\[|\]|,)
     """,
     re.VERBOSE,
 )
 
 _KEYWORDS = {"and", "or", "not", "signal", "between", "in", "true", "false"}
+
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _comparison_meant(written: str) -> str | None:
+    """The comparison an unknown run of `<>=!` most likely means: `>==` and `=>` are `>=`."""
+    if set(written) - set("<>=!"):
+        return None
+    if "!" in written or written == "<>":
+        return "!="
+    if "<" in written and ">" in written:
+        return None
+    for sign in "<>":
+        if sign in written:
+            return sign + "=" if "=" in written else sign
+    return "=="
 
 
 @dataclass(frozen=True)
@@ -260,15 +276,17 @@ class _Parser:
         operand, last = self.operand()
         at = self.located(start.offset)
         token = self.token
-        if token.kind == "op" and token.text in ("<", "<=", ">", ">=", "==", "!="):
+        if token.kind == "op" and token.text in _COMPARISONS:
             self.advance()
+            self.refuse_split_operator(token)
             value_token = self.token
             value = self.literal()
             op: CompareOp = token.text  # type: ignore[assignment]
             return Comparison(operand, op, value, self.slice(start, value_token), at)
-        if token.kind == "op" and token.text in ("=", "=>", "=<"):
-            better = {"=": "==", "=>": ">=", "=<": "<="}[token.text]
-            self.fail(f"unknown operator {token.text!r}", token, f"did you mean '{better}'?")
+        if token.kind == "op" and not set(token.text) - set("<>=!"):
+            better = _comparison_meant(token.text)
+            hint = f"did you mean '{better}'?" if better else "use " + " ".join(_COMPARISONS)
+            self.fail(f"unknown operator {token.text!r}", token, hint)
         if token.kind == "keyword" and token.text == "between":
             self.advance()
             low = self.number()
@@ -295,6 +313,14 @@ class _Parser:
                 self.fail(f"expected ',' or ']' but found {self.describe(closing)}")
             return Membership(operand, tuple(values), self.slice(start, closing), at)
         return Truth(operand, self.slice(start, last), at)
+
+    def refuse_split_operator(self, first: _Token) -> None:
+        """`> =` or `>= =`: an operator followed by more operator signs is one mistyped."""
+        token = self.token
+        meant = _comparison_meant(first.text + token.text) if token.kind == "op" else None
+        if meant is not None:
+            written = self.text[first.offset : token.offset + len(token.text)]
+            self.fail(f"unknown operator {written!r}", first, f"did you mean '{meant}'?")
 
     def number(self) -> float | int:
         token = self.token

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from advisor.errors import Problem
+from advisor.errors import Problem, errors_among
 from advisor.hints import did_you_mean
 from advisor.language.expressions import Condition, atoms
 from advisor.language.loader import JsonPath, SourceDocument
@@ -87,7 +87,7 @@ class RuleFileChecker:
 
     # -- stages 4 to 6
     def finish(self) -> RuleSet | None:
-        """The rule set, or None when any stage found a problem."""
+        """The rule set, or None when any stage found an error (warnings alone do not count)."""
         indicators = {k: e.spec for k, e in self.entries["indicators"].items()}
         measures = {k: e.spec for k, e in self.entries["measures"].items()}
         check_aliases(self.entries["indicators"], self.problems)
@@ -109,8 +109,8 @@ class RuleFileChecker:
             check_actions(entry, measures, self.problems)
             if condition is not None:
                 readable = set(reads_of(atoms(condition), through).operands)
-                check_because(entry, readable, self.problems)
-        if self.problems:
+                check_because(entry, readable, indicators, self.problems)
+        if errors_among(self.problems):
             return None
         return self._build(indicators, measures, conditions, order)
 

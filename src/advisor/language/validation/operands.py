@@ -1,7 +1,8 @@
 """Stage 4 of validation, second half: what a condition's atoms name and compare with.
 
 Every signal and indicator known, functions only over series, values of the
-indicator's type (numbers, true/false, its categories) and inside its range.
+indicator's type (numbers, true/false, its categories) and inside its range;
+then the likely mistakes among valid numeric comparisons, as warnings (`mistakes`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.errors import Problem
+from advisor.errors import Problem, errors_among
 from advisor.hints import did_you_mean
 from advisor.language.expressions import (
     Between,
@@ -22,6 +23,7 @@ from advisor.language.expressions import (
     atoms,
 )
 from advisor.language.models import IndicatorSpec, IndicatorType
+from advisor.language.validation.mistakes import likely_mistakes, plain_number
 
 __all__ = ["check_condition"]
 
@@ -32,7 +34,8 @@ def check_condition(
     signals: set[str],
     problems: list[Problem],
 ) -> bool:
-    """Whether every atom of the condition refers to something known, with fitting values."""
+    """Whether every atom of the condition refers to something known, with fitting values
+    (adding warnings for likely mistakes does not make it false)."""
     before = len(problems)
     for leaf in atoms(condition):
         if isinstance(leaf, SignalRef):
@@ -49,7 +52,7 @@ def check_condition(
         spec = _check_operand(leaf.operand, indicators, problems)
         if spec is not None:
             _check_values(leaf, spec, problems)
-    return len(problems) == before
+    return not errors_among(problems[before:])  # warnings leave the condition usable
 
 
 def _check_operand(
@@ -146,6 +149,7 @@ def _check_numbers(atom: Any, spec: IndicatorSpec, problems: list[Problem]) -> N
                 Problem(atom.at, f'"{name}" is a number, and {value!r} is not', "value-type")
             )
             return
+    before = len(problems)
     if spec.range is not None and atom.operand.function != "change":
         low, high = spec.range
         for value in bounds:
@@ -153,12 +157,14 @@ def _check_numbers(atom: Any, spec: IndicatorSpec, problems: list[Problem]) -> N
                 problems.append(
                     Problem(
                         atom.at,
-                        f"threshold {value:g} is outside the range of "
-                        f'"{spec.id}" ({low:g} to {high:g})',
+                        f"threshold {plain_number(value)} is outside the range of "
+                        f'"{spec.id}" ({plain_number(low)} to {plain_number(high)})',
                         "out-of-range",
                         "check the indicator's scale in the catalogue",
                     )
                 )
+    if len(problems) == before:
+        likely_mistakes(atom, spec, problems)
 
 
 def _check_categories(atom: Any, spec: IndicatorSpec, problems: list[Problem]) -> None:
