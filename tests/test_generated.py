@@ -31,7 +31,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (target / "rules" / "README.md").write_text(STALE_README, encoding="utf-8")
     schemas = target / "schemas"
     schemas.mkdir()
-    for name, text in render_schemas().items():
+    for name, text in render_schemas(load_ruleset(target / "rules")).items():
         (schemas / name).write_text(text, encoding="utf-8")
     (schemas / "rules.schema.json").write_text("{}\n", encoding="utf-8")
     monkeypatch.chdir(target)
