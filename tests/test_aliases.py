@@ -151,3 +151,22 @@ def test_an_alias_equal_to_its_own_id_is_refused(write_rules: WriteRules) -> Non
     text = INDICATORS.format(rule_of_law="wgi.rule_of_law", political_stability="wgi.pv")
     (problem,) = problems_of(write_rules(**{"i.yaml": text}))
     assert "an alias is listed twice, or is the indicator's own id" in problem
+
+
+def test_a_rule_naming_an_indicator_by_its_alias_is_told_the_id(write_rules: WriteRules) -> None:
+    rules = """
+rules:
+  - id: weak-law
+    title: Weak rule of law
+    when: wgi.rl <= -1
+    recommend: [{measure: m, priority: high}]
+    because: Rule of law is weak.
+    source: s
+"""
+    text = INDICATORS.format(rule_of_law="wgi.rl", political_stability="wgi.pv")
+    problems = problems_of(write_rules(**{"i.yaml": text, "r.yaml": rules}))
+    # (the measure is not declared either: only the alias matters here)
+    assert [p for p in problems if "alias" in p] == [
+        'rules/r.yaml:4:11: "wgi.rl" is an alias of "wgi.rule_of_law": a rule names an'
+        ' indicator by its id (write "wgi.rule_of_law")'
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor import Advisor, load_ruleset
-from advisor.decision.explain import format_margin, render_because
+from advisor.decision.explain import format_margin, format_value, render_because
 from advisor.decision.render import render_decision
 from advisor.errors import Location
 from advisor.language.loader import SourceDocument, parse_yaml
@@ -117,3 +117,9 @@ def test_a_placeholder_that_cannot_be_found_in_the_file_is_not_given_a_false_pla
     assert locate_in_text(written, ("because",), text, 10) == Location("r.yaml", 1, 20)
     without_source = SourceDocument("r.yaml", written.data, _values=written._values)
     assert locate_in_text(without_source, ("because",), text, 10) is None
+
+
+def test_a_missing_value_reads_as_no_data_wherever_it_is_printed() -> None:
+    # e.g. a sensitivity line for an indicator the profile lacks: "x no data -> yes"
+    assert format_value("local.rival_governments", None) == "no data"
+    assert format_value("change(migration.departures)", 0.25) == "+25.0%"

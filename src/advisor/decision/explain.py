@@ -87,7 +87,7 @@ def margin(atom: Comparison | Between | Membership | Truth, value: Value | None)
 def format_value(key: str, value: Value | None) -> str:
     """A value as an analyst reads it: relative changes as percentages, big counts with commas."""
     if value is None:
-        return "unknown"
+        return "no data"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):

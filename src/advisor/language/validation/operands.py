@@ -60,14 +60,7 @@ def _check_operand(
 ) -> IndicatorSpec | None:
     spec = indicators.get(operand.indicator)
     if spec is None:
-        problems.append(
-            Problem(
-                operand.at,
-                f'unknown indicator "{operand.indicator}"',
-                "unknown-indicator",
-                did_you_mean(operand.indicator, indicators),
-            )
-        )
+        problems.append(_unknown_indicator(operand, indicators))
         return None
     series = spec.type is IndicatorType.SERIES
     if series and operand.function is None:
@@ -186,3 +179,15 @@ def _check_categories(atom: Any, spec: IndicatorSpec, problems: list[Problem]) -
                     atom.at, f'"{value}" is not a category of "{name}"', "unknown-category", hint
                 )
             )
+
+
+def _unknown_indicator(operand: Operand, indicators: Mapping[str, IndicatorSpec]) -> Problem:
+    # Aliases are for profiles (data arrives under the publisher's codes); a rule names
+    # the indicator by its id, so that one rule set reads one way.
+    aliases = {alias: spec.id for spec in indicators.values() for alias in spec.aliases}
+    name = operand.indicator
+    if name in aliases:
+        message = f'"{name}" is an alias of "{aliases[name]}": a rule names an indicator by its id'
+        return Problem(operand.at, message, "alias-in-rule", f'write "{aliases[name]}"')
+    message = f'unknown indicator "{name}"'
+    return Problem(operand.at, message, "unknown-indicator", did_you_mean(name, indicators))
