@@ -15,8 +15,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from advisor import IndicatorSpec, IndicatorType, ProfileError, RuleSet, SituationProfile
-from advisor.language.profile import PERIOD, check_profile, parse_profile
+from advisor import ProfileError, RuleSet, SituationProfile
+from advisor.language.json_schema import indicator_schema
+from advisor.language.profile import check_profile, parse_profile
 
 __all__ = ["BATCH_REF", "PROFILE_REF", "example_profile", "install_openapi", "profile_body"]
 
@@ -38,27 +39,6 @@ _LIBYA_2024: dict[str, Any] = {
     "local.rival_governments": True,
     "local.border_control_capacity": "weak",
 }
-
-
-def indicator_schema(spec: IndicatorSpec) -> dict[str, Any]:
-    """The JSON Schema of one indicator's value."""
-    described: dict[str, Any] = {"description": spec.title}
-    if spec.type is IndicatorType.BOOLEAN:
-        return {"type": "boolean", **described}
-    if spec.type is IndicatorType.CATEGORY:
-        return {"type": "string", "enum": list(spec.categories or ()), **described}
-    number: dict[str, Any] = {"type": "integer" if spec.type is IndicatorType.INTEGER else "number"}
-    if spec.range is not None:
-        number["minimum"], number["maximum"] = spec.range
-    if spec.type is IndicatorType.SERIES:
-        return {
-            "type": "object",
-            "minProperties": 1,
-            "patternProperties": {PERIOD.pattern: number},
-            "additionalProperties": False,
-            **described,
-        }
-    return {**number, **described}
 
 
 def profile_schema(ruleset: RuleSet) -> dict[str, Any]:
