@@ -83,3 +83,13 @@ def test_check_reports_stale_files_and_still_succeeds(repo: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr.splitlines()[:2] == [README_NOTICE, SCHEMA_NOTICE]
+
+
+def test_the_schema_command_names_the_rules_when_run_from_elsewhere(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From the folder above: the command must regenerate these schemas from these rules.
+    monkeypatch.chdir(repo.parent)
+    found = stale_generated(Path("repo/rules"), load_ruleset("repo/rules"))
+    commands = [item.command for item in found]
+    assert commands[1] == "advisor schema --rules repo/rules --output repo/schemas"

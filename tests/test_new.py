@@ -118,3 +118,17 @@ def test_an_indicator_and_a_measure_go_to_their_catalogues(project: Path) -> Non
     stale = advisor("schema", "--check", cwd=project)
     assert stale.returncode == 1
     assert "schemas/rules.schema.json: out of date" in stale.stderr
+
+
+def test_a_rule_with_only_a_likely_mistake_is_written_and_the_warning_shown(
+    project: Path,
+) -> None:
+    # change() against 25 without %: a warning, as in `validate`, not a failure
+    made = advisor(
+        "new", "rule", "surge-typo", "--measure", "joint-border-training",
+        "--when", "change(migration.departures_to_italy) >= 25", cwd=project,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "rules: validates with the new rule" in made.stdout
+    assert "warning: change(migration.departures_to_italy) compared with 25" in made.stderr
+    assert "does not validate" not in made.stdout

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from advisor.language.files import load_ruleset
+from advisor.language.files import check_ruleset, load_ruleset
 from advisor.language.json_schema import HEADER_PREFIX, SCHEMA_FILES, render_schemas, stale_files
 from advisor.language.loader import load_yaml, parse_yaml
 
@@ -267,3 +268,25 @@ def test_schema_command_writes_links_and_checks(tmp_path: Path) -> None:
     ]
     missing = advisor("schema", "--link", "nowhere", cwd=tmp_path)
     assert (missing.returncode, missing.stderr) == (2, "nowhere: not a directory\n")
+
+
+def test_the_example_conditions_offered_to_editors_raise_no_warning(tmp_path: Path) -> None:
+    # An analyst who takes a condition from completion must not meet a likely-mistake warning.
+    schema = json.loads((SCHEMAS / "rule-file.schema.json").read_text())
+    examples = schema["definitions"]["Condition"]["anyOf"][0]["examples"]
+    ruleset = load_ruleset(RULES)
+    assert len(examples) == len(ruleset.indicators) + len(ruleset.signals)
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    section = next(iter(ruleset.section_sources))
+    entries = "".join(
+        f"  - id: example-{index}\n    title: Example\n    when: {json.dumps(example)}\n"
+        "    recommend: [{measure: joint-border-training, priority: low}]\n"
+        f"    because: An example.\n    source: {json.dumps(section)}\n"
+        for index, example in enumerate(examples)
+    )
+    (rules / "examples.yaml").write_text("rules:\n" + entries, encoding="utf-8")
+    problems, checked = check_ruleset(rules)
+    assert [str(p) for p in problems] == []
+    assert checked is not None
+    assert len(checked.rules) == len(ruleset.rules) + len(examples)

@@ -53,8 +53,17 @@ def stale_generated(rules: Path, ruleset: RuleSet) -> list[StaleFile]:
     if schemas.is_dir():
         stale = stale_files(schemas, ruleset=ruleset)
         if stale:
-            where = display_path(schemas)
             names = ", ".join(f"{item.path.name} ({item.why})" for item in stale)
-            command = "advisor schema" if where == "schemas" else f"advisor schema --output {where}"
+            command = _schema_command(rules, schemas)
             found.append(StaleFile(schemas, f"schemas out of date: {names}", command))
     return found
+
+
+def _schema_command(rules: Path, schemas: Path) -> str:
+    """`advisor schema` with the options that name these folders, where not the defaults."""
+    command = "advisor schema"
+    if display_path(rules) != "rules":
+        command += f" --rules {display_path(rules)}"
+    if display_path(schemas) != "schemas":
+        command += f" --output {display_path(schemas)}"
+    return command

@@ -24,7 +24,7 @@ from advisor.analysis.scaffold import (
 )
 from advisor.cli.options import add_rules_option
 from advisor.decide import validate_directory
-from advisor.errors import EngineError, RuleSetError
+from advisor.errors import EngineError, RuleSetError, errors_among
 from advisor.exit_codes import ExitCode
 from advisor.hints import display_path
 from advisor.language.files import load_ruleset
@@ -101,11 +101,12 @@ def run(args: argparse.Namespace) -> int:
         stubs = scenario_edit(after, args.id, args.measure, edit.path, args.features)
         _write(stubs, f"two scenarios for {args.id}")
     _next_steps(args, edit, stubs)
-    if problems:
+    if errors_among(problems):
         print("\nThe rule set does not validate yet:")
         return report.rule_problems(RuleSetError(problems).problems)
     print(f"\n{display_path(args.rules)}: validates with the new {args.kind}")
-    return ExitCode.SUCCESS
+    # likely mistakes are printed, and fail only where `validate --strict` would
+    return report.rule_warnings(problems)
 
 
 def _entry(ruleset: RuleSet, args: argparse.Namespace) -> Edit:

@@ -352,8 +352,12 @@ def _example(spec: IndicatorSpec) -> str:
         return f"{spec.id} in [{', '.join(spec.categories or ())}]"
     if spec.type is IndicatorType.SERIES:
         return f"change({spec.id}) >= 25%"
-    if spec.range is not None:
-        return f"{spec.id} between {_number(spec.range[0])} and {_number(spec.range[1])}"
+    if spec.range is not None and all(math.isfinite(end) for end in spec.range):
+        # inside the range: a comparison at an end of it is a warning (it decides itself)
+        middle = (spec.range[0] + spec.range[1]) / 2
+        if spec.type is IndicatorType.INTEGER:
+            middle = round(middle)
+        return f"{spec.id} >= {_number(middle)}"
     return f"{spec.id} >= 0"
 
 
