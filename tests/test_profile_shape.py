@@ -146,3 +146,28 @@ def test_json_rules_apply_to_a_stream_that_is_json() -> None:
         read_profile_stream(io.StringIO('{"country": "X", "indicators": {"gti.score": NaN}}'))
     assert caught.value.source == "standard input"
     assert "NaN is not a number a profile can carry" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, [("indicators.gti.score", "no value")]),
+        (
+            [1, 2],
+            [
+                (
+                    "indicators.gti.score",
+                    "expected a number, true or false, a category word, or a series by period,"
+                    " got list [1, 2]",
+                )
+            ],
+        ),
+        ({"2024": "many"}, [("indicators.gti.score.2024", "expected a number")]),
+    ],
+)
+def test_a_bad_value_gets_one_line_not_one_per_type_it_could_have_been(
+    value: object, expected: list[tuple[str, str]]
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"country": "X", "indicators": {"gti.score": value}})
+    assert [(p.path, p.message) for p in caught.value.problems] == expected

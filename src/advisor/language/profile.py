@@ -134,8 +134,10 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
     try:
         return SituationProfile.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems = _value_problems(exc.errors())
         for error in exc.errors():
+            if _is_value_error(error):
+                continue
             path = _json_path(error["loc"])
             if error["type"] == "extra_forbidden":
                 fields = list(SituationProfile.model_fields)
@@ -208,6 +210,38 @@ def _periods_as_text(data: Mapping[Any, Any]) -> tuple[Mapping[Any, Any], list[P
             series[period] = number
         normalised[name] = series
     return {**data, "indicators": normalised}, problems
+
+
+_VALUE_KINDS = "a number, true or false, a category word, or a series by period"
+
+
+def _is_value_error(error: Any) -> bool:
+    """An error from one branch of an indicator value's type (number | bool | word | series)."""
+    return len(error["loc"]) >= 3 and error["loc"][0] == "indicators"
+
+
+def _value_problems(errors: list[Any]) -> list[ProfileProblem]:
+    """One problem per indicator value, not pydantic's one line per branch of the union.
+
+    A mapping was meant as a series, so what is wrong inside it is kept (per period);
+    anything else gets one line saying what a value may be.
+    """
+    by_path: dict[str, list[Any]] = {}
+    for error in filter(_is_value_error, errors):
+        by_path.setdefault(_json_path(error["loc"][:2]), []).append(error)
+    problems = []
+    for path, group in by_path.items():
+        given = group[0]["input"]
+        inner = {_json_path(e["loc"]) for e in group if _json_path(e["loc"]) != path}
+        if isinstance(given, Mapping) and inner:
+            problems += [ProfileProblem(p, "expected a number", "bad-series-value") for p in inner]
+        elif given is None:
+            problems.append(ProfileProblem(path, "no value", "no-value", f"give {_VALUE_KINDS}"))
+        else:
+            kind = type(given).__name__
+            message = f"expected {_VALUE_KINDS}, got {kind} {given!r}"
+            problems.append(ProfileProblem(path, message, "bad-value"))
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _json_path(loc: tuple[Any, ...]) -> str:
