@@ -17,7 +17,7 @@ from advisor.language.expressions import (
     normalise_number,
 )
 from advisor.language.profile import Series, derive
-from advisor.language.templates import PLACEHOLDER, placeholders
+from advisor.language.templates import PLACEHOLDER, split_key
 
 __all__ = ["condition_results", "format_margin", "format_value", "margin", "render_because"]
 
@@ -114,21 +114,21 @@ def render_because(
     values: Mapping[str, Value],
     indicators: Mapping[str, Value | Series] | None = None,
 ) -> str:
-    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values.
+    """Fill `{indicator}` and `{function(indicator)}` split_key with the profile's values.
 
     A function of a series the rules do not read themselves (`{latest(x)}` beside
     `change(x)`) is computed from the series in `indicators`. A missing value
     reads "(no data: key)", so that the sentence does not pass it off as a value.
     """
-    cited = {p.key: p for p in placeholders(template)}
 
     def fill(match: object) -> str:
         key = match.group(1).strip()  # type: ignore[attr-defined]
         value = values.get(key)
-        placeholder = cited[key]
-        series = (indicators or {}).get(placeholder.indicator)
-        if value is None and placeholder.function is not None and isinstance(series, Mapping):
-            value = derive(placeholder.function, series)
+        if value is None:  # only then is the key taken apart: this runs on every evaluation
+            function, indicator = split_key(key)
+            series = (indicators or {}).get(indicator)
+            if function is not None and isinstance(series, Mapping):
+                value = derive(function, series)
         return f"(no data: {key})" if value is None else format_value(key, value)
 
     return PLACEHOLDER.sub(fill, template)

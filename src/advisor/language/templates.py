@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from advisor.errors import Location
 from advisor.language.loader import JsonPath, SourceDocument
 
-__all__ = ["PLACEHOLDER", "Placeholder", "locate_in_text", "placeholders", "unpaired_braces"]
+__all__ = [
+    "PLACEHOLDER",
+    "Placeholder",
+    "locate_in_text",
+    "placeholders",
+    "split_key",
+    "unpaired_braces",
+]
 
 #: `{fsi.total}` or `{change(migration.departures)}` inside a because text
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -32,18 +39,18 @@ class Placeholder:
     offset: int  # of the `{` in the text
 
 
+def split_key(key: str) -> tuple[str | None, str]:
+    """A placeholder's key as (function, indicator): `change(x)` -> ("change", "x")."""
+    call = _CALL.fullmatch(key)
+    return (call["function"], call["indicator"].strip()) if call else (None, key)
+
+
 def placeholders(text: str) -> list[Placeholder]:
     """The placeholders of a because text, in order."""
     found = []
     for match in PLACEHOLDER.finditer(text):
         key = match.group(1).strip()
-        call = _CALL.fullmatch(key)
-        if call:
-            found.append(
-                Placeholder(key, call["function"], call["indicator"].strip(), match.start())
-            )
-        else:
-            found.append(Placeholder(key, None, key, match.start()))
+        found.append(Placeholder(key, *split_key(key), match.start()))
     return found
 
 
