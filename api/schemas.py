@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from advisor import Decision, IndicatorSpec, Location, MeasureSpec, RuleSpec, SignalSpec
+from advisor import DecisionModel, IndicatorSpec, Location, MeasureSpec, RuleSpec, SignalSpec
 
 from .errors import LocationOut, ProblemOut
 
@@ -36,7 +36,7 @@ def location_out(location: Location) -> LocationOut:
     return LocationOut(file=location.file, line=location.line, column=location.column)
 
 
-class RecordedDecision(Decision):
+class RecordedDecision(DecisionModel):
     """A decision as `advisor recommend --format json` prints it, plus its id in the log."""
 
     decision_id: str
@@ -60,7 +60,7 @@ class DecisionRecord(BaseModel):
     ruleset: str
     #: the profile as received and validated
     profile: dict[str, Any]
-    decision: Decision
+    decision: DecisionModel
 
 
 class IndicatorOut(IndicatorSpec):

@@ -98,7 +98,13 @@ def _measure(
 
     runners: dict[str, Runner] = {}
     fired_by: dict[str, Callable[[Any], set[str]]] = {}
-    runners["advisor"] = advisor.evaluate
+
+    def advise(profile: Mapping[str, Any]) -> Any:
+        decision = advisor.evaluate(profile)
+        decision.to_json_bytes()  # the full decision: explained and serialised, as served
+        return decision
+
+    runners["advisor"] = advise
     fired_by["advisor"] = lambda decision: set(decision.fired)
     engine_only = _engine_only(advisor)
     if engine_only is not None:

@@ -156,8 +156,10 @@ def _engines(runs: list[EngineRun]) -> str:
 
 def _engine_notes(runs: list[EngineRun]) -> list[str]:
     notes = [
-        "- **advisor**: `Advisor.evaluate(profile)`: the profile parsed and checked, the "
-        "engine run, the full decision with its explanation. **advisor engine only**: "
+        "- **advisor**: `Advisor.evaluate(profile).to_json_bytes()`: the profile parsed and "
+        "checked, the engine run, the full decision with its explanation, serialised to the "
+        "JSON the service answers. zen-engine's time is its evaluation alone (its result is a "
+        "Python object, not serialised). **advisor engine only**: "
         "`advisor._engine.run(advisor.observe(profile).values)`: the check and the engine, "
         "no decision.",
         "- **durable_rules**: the same logic in `durable.lang`, one Python action per rule "

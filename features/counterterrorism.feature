@@ -85,6 +85,24 @@ Feature: Counterterrorism, intelligence sharing and surveillance technology
     And surveillance-technology-transfer is recommended with medium priority
     And surveillance-technology-transfer carries a safeguard from surveillance-technology-rights-safeguard
 
+  Scenario: Human-rights risk undecided for lack of a local observation: the oversight stays, as provisional
+    Given the Egypt 2024 profile
+    And fsi.p3_human_rights_rule_of_law is 6.9
+    And local.migrant_detention_abuse_reports is missing
+    When the profile is evaluated
+    Then surveillance-technology-transfer is recommended with medium priority
+    And surveillance-technology-transfer carries a provisional safeguard from surveillance-technology-rights-safeguard
+    And the rule surveillance-technology-rights-safeguard is undetermined because local.migrant_detention_abuse_reports is missing
+
+  Scenario: Libya 2024 without its governance observations: the transfer stands, but may be withheld
+    Given the Libya 2024 profile
+    And local.rival_governments is missing
+    And fsi.c2_factionalized_elites is missing
+    When the profile is evaluated
+    Then surveillance-technology-transfer is recommended with medium priority
+    And surveillance-technology-transfer may be withheld by surveillance-technology-withheld-fragmented
+    And surveillance-technology-transfer carries a safeguard from surveillance-technology-rights-safeguard
+
   Scenario: Tunisia 2024: recruitment where the economy declines calls for community resilience
     Given the Tunisia 2024 profile
     When the profile is evaluated

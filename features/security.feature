@@ -14,6 +14,15 @@ Feature: The security sector
     And security-forces-training is recommended with high priority
     And security-forces-training carries a safeguard from security-training-vetting
 
+  Scenario: Human-rights score just under 7 and no word on abuse of migrants: vetting stays, as provisional
+    Given the Libya 2024 profile
+    And fsi.p3_human_rights_rule_of_law is 6.9
+    And local.migrant_detention_abuse_reports is missing
+    When the profile is evaluated
+    Then security-forces-training is recommended with high priority
+    And security-forces-training carries a provisional safeguard from security-training-vetting
+    And joint-border-training carries a provisional safeguard from security-training-vetting
+
   Scenario: Libya 2023: state-embedded actors at 8.5 fall short of the corruption-reform rule
     Given the Libya 2023 profile
     When the profile is evaluated

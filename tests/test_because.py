@@ -68,7 +68,9 @@ def test_another_function_of_a_series_the_rule_reads_is_allowed_and_rendered(
     finally:
         advisor.close()
     (recommendation,) = decision.recommendations
-    assert recommendation.reasons[0].because == "36,468 departures, +82.3% on before"
+    assert decision.rules[recommendation.rules[0].rule].because == (
+        "36,468 departures, +82.3% on before"
+    )
     # The margin of a change() is in percentage points, like its value in percent.
     assert "(value +82.3%, margin +57.3 points)" in render_decision(decision)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from advisor import Advisor, Decision, ProfileError
-from advisor.language.models import Area, Horizon, Priority
+from advisor.language.models import Area, Priority
 
 from .conftest import LIBYA_2024, WriteRules
 
@@ -32,12 +32,13 @@ def test_libya_profile(basic_advisor: Advisor) -> None:
         "political-dialogue": "medium",
     }
     training = decision.recommendations[0]  # ranked by priority first
-    assert [r.rule for r in training.reasons] == ["fragile-borders-training", "smuggling-border"]
+    assert [r.rule for r in training.rules] == ["fragile-borders-training", "smuggling-border"]
     # surveillance is recommended by smuggling-border but withheld (human rights 9.4, fragmented)
     (withheld,) = decision.withheld
     assert withheld.measure == "surveillance-transfer"
     assert withheld.overridden == ["smuggling-border"]
-    assert [r.rule for r in withheld.reasons] == ["no-surveillance-when-abusive"]
+    assert [w.rule for w in withheld.by] == ["no-surveillance-when-abusive"]
+    assert not withheld.by[0].precautionary
     assert decision.fired == [
         "dialogue-when-violent",
         "fragile-borders-training",
@@ -50,7 +51,9 @@ def test_libya_profile(basic_advisor: Advisor) -> None:
 
 def test_reasons_cite_values_with_margins(basic_advisor: Advisor) -> None:
     decision = basic_advisor.evaluate(LIBYA_2024)
-    reason = decision.recommendations[0].reasons[1]
+    ref = decision.recommendations[0].rules[1]
+    reason = decision.rules[ref.rule]
+    assert reason.status == "fired"
     assert reason.because == "Smuggling 9.5/10, rule of law -1.77."
     smuggling = reason.conditions[0]
     assert (smuggling.reads, smuggling.value, smuggling.threshold) == (
@@ -70,7 +73,7 @@ def test_series_functions_and_percent_rendering(basic_advisor: Advisor) -> None:
         basic_advisor, **{"acled.events": 150, "migration.departures": {"2023": 100, "2024": 90}}
     )
     (dialogue,) = decision.recommendations
-    assert dialogue.reasons[0].because == (
+    assert decision.rules[dialogue.rules[0].rule].because == (
         "150 political violence events; departures changed -10.0%."
     )
     surge = decide(
@@ -90,27 +93,29 @@ def test_safeguard_attached_when_recommended(basic_advisor: Advisor) -> None:
     (guard,) = surveillance.safeguards
     assert guard.rule == "surveillance-safeguard"
     assert guard.requires.startswith("Independent human-rights oversight")
+    assert (guard.status, guard.missing) == ("applied", [])
     assert decision.withheld == []
 
 
 def test_missing_data_is_undetermined_not_false(basic_advisor: Advisor) -> None:
     decision = decide(basic_advisor, **{"goci.human_smuggling": 9})
-    undetermined = {u.rule: u.missing for u in decision.undetermined}
+    undetermined = {rule: decision.rules[rule].missing for rule in decision.undetermined}
     assert undetermined["smuggling-border"] == ["migration.departures", "wgi.rule_of_law"]
     assert "smuggling-border" not in decision.fired
     # any() with one true branch holds although the other branch lacks data
     fired = decide(basic_advisor, **{"goci.human_smuggling": 9, "wgi.rule_of_law": -2.0})
     assert "smuggling-border" in fired.fired
-    assert "smuggling-border" not in {u.rule for u in fired.undetermined}
+    assert "smuggling-border" not in fired.undetermined
     # all() with one false branch is false, even with data missing elsewhere
     false = decide(basic_advisor, **{"goci.human_smuggling": 2})
-    assert "smuggling-border" not in {u.rule for u in false.undetermined}
+    assert "smuggling-border" not in false.undetermined
+    assert "smuggling-border" not in false.rules  # a false rule needs no explaining
 
 
 def test_negated_signal_is_unknown_when_its_data_is_missing(basic_advisor: Advisor) -> None:
     # dialogue-when-violent needs "not signal trafficking-spike": no departures data, no answer
     decision = decide(basic_advisor, **{"acled.events": 500})
-    assert "dialogue-when-violent" in {u.rule for u in decision.undetermined}
+    assert "dialogue-when-violent" in decision.undetermined
     known = decide(
         basic_advisor, **{"acled.events": 500, "migration.departures": {"2023": 10, "2024": 10}}
     )
@@ -121,8 +126,7 @@ def test_series_too_short_for_change_is_undetermined_and_a_gap(basic_advisor: Ad
     # One period: change() is undefined, so "not signal trafficking-spike" is unknown,
     # exactly as if there were no departures data, and the gap names the series.
     decision = decide(basic_advisor, **{"acled.events": 500, "migration.departures": {"2024": 10}})
-    undetermined = {u.rule: u.missing for u in decision.undetermined}
-    assert undetermined["dialogue-when-violent"] == ["migration.departures"]
+    assert decision.rules["dialogue-when-violent"].missing == ["migration.departures"]
     assert "dialogue-when-violent" not in decision.fired
     gaps = {g.indicator: g.rules for g in decision.data_gaps}
     assert "dialogue-when-violent" in gaps["migration.departures"]
@@ -214,7 +218,7 @@ def test_decisions_survive_full_validation(basic_advisor: Advisor) -> None:
     ]
     for profile in profiles:
         decision = basic_advisor.evaluate(profile, sensitivity=True)
-        again = Decision.model_validate_json(decision.to_json())
+        again = Decision.from_json(decision.to_json())
         assert again == decision
         # pydantic equality is lenient ("high" == Priority.HIGH, 8 == 8.0): the JSON
         # and the types of enum fields must match too.
@@ -222,8 +226,7 @@ def test_decisions_survive_full_validation(basic_advisor: Advisor) -> None:
         for recommendation in decision.recommendations:
             assert isinstance(recommendation.priority, Priority)
             assert isinstance(recommendation.area, Area)
-            assert isinstance(recommendation.horizon, Horizon)
-            assert all(isinstance(r.priority, Priority) for r in recommendation.reasons)
+            assert all(isinstance(r.priority, Priority) for r in recommendation.rules)
         assert decision.sensitivity is not None
         for item in decision.sensitivity:
             assert isinstance(item.priority, Priority)
@@ -262,7 +265,7 @@ def test_missing_lists_only_the_values_a_rule_could_not_read(write_rules: WriteR
         decision = advisor.evaluate({"country": "X", "indicators": {"s.x": {"2024": 9}}})
     finally:
         advisor.close()
-    assert {u.rule: u.missing for u in decision.undetermined} == {
+    assert {rule: decision.rules[rule].missing for rule in decision.undetermined} == {
         "level": ["s.y"],
         "trend": ["s.x"],
     }

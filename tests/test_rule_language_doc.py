@@ -320,7 +320,7 @@ def test_condition_tables_state_what_the_engine_decides(row: Row, table_advisor:
     rule = f"row-{row.line}"
     if rule in decision.fired:
         found = "holds"
-    elif rule in {u.rule for u in decision.undetermined}:
+    elif rule in set(decision.undetermined):
         found = "unknown"
     else:
         found = "does not hold"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+import orjson
+from fastapi import APIRouter, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..deps import ServicesDep
@@ -18,9 +19,10 @@ router = APIRouter(prefix="/v1", tags=["decisions"])
 @router.get(
     "/decisions/{decision_id}",
     summary="A recorded decision",
+    response_model=DecisionRecord,
     responses=errors(e404="No decision has this id.", e503="The decision log cannot be read."),
 )
-def decision(decision_id: str, services: ServicesDep) -> DecisionRecord:
+def decision(decision_id: str, services: ServicesDep) -> Response:
     try:
         key = str(uuid.UUID(decision_id))
     except ValueError:
@@ -35,13 +37,15 @@ def decision(decision_id: str, services: ServicesDep) -> DecisionRecord:
         ) from exc
     if logged is None:
         raise _not_found(decision_id)
-    return DecisionRecord(
-        decision_id=logged.id,
-        recorded_at=logged.recorded_at,
-        ruleset=logged.ruleset,
-        profile=logged.profile_data(),
-        decision=logged.decision_data(),
+    # The profile and decision exactly as stored (and as the client received the
+    # decision), not parsed and serialised again.
+    head = orjson.dumps(
+        {"decision_id": logged.id, "recorded_at": logged.recorded_at, "ruleset": logged.ruleset},
+        option=orjson.OPT_UTC_Z,
     )
+    parts = (head[:-1], b',"profile":', logged.profile.encode(), b',"decision":')
+    body = b"".join((*parts, logged.decision.encode(), b"}"))
+    return Response(body, media_type="application/json")
 
 
 def _not_found(decision_id: str) -> ApiError:

@@ -6,16 +6,19 @@
 """
 
 from advisor.decide import Advisor
+from advisor.decision.document import Decision
 from advisor.decision.model import (
     ConditionResult,
     DataGap,
-    Decision,
-    Reason,
+    DecisionModel,
+    PossibleWithholding,
     Recommendation,
+    RuleExplanation,
+    RuleRef,
     SafeguardNote,
     SignalResult,
-    UndeterminedRule,
     WithheldMeasure,
+    Withholding,
 )
 from advisor.errors import (
     AdvisorError,
@@ -49,6 +52,7 @@ __all__ = [
     "ConditionResult",
     "DataGap",
     "Decision",
+    "DecisionModel",
     "Direction",
     "EngineError",
     "Horizon",
@@ -57,13 +61,15 @@ __all__ = [
     "Location",
     "MeasureSpec",
     "Observations",
+    "PossibleWithholding",
     "Priority",
     "Problem",
     "ProfileError",
     "ProfileProblem",
-    "Reason",
     "Recommendation",
     "Rule",
+    "RuleExplanation",
+    "RuleRef",
     "RuleSet",
     "RuleSetError",
     "RuleSpec",
@@ -72,8 +78,8 @@ __all__ = [
     "SignalResult",
     "SignalSpec",
     "SituationProfile",
-    "UndeterminedRule",
     "WithheldMeasure",
+    "Withholding",
     "check_ruleset",
     "load_ruleset",
     "read_profile",

@@ -11,7 +11,8 @@ from typing import Any
 
 from advisor.analysis.sensitivity import sensitivity as sensitivity_of
 from advisor.decision.assemble import DecisionAssembly
-from advisor.decision.model import Decision, unvalidated
+from advisor.decision.document import Decision
+from advisor.decision.explainer import Explainer
 from advisor.decision.policy import PolicyIndex
 from advisor.engine.driver import NativeEngine
 from advisor.engine.packing import compile_plan
@@ -35,6 +36,7 @@ class Advisor:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.policy = PolicyIndex(ruleset)
+        self.explainer = Explainer(ruleset)
         self.plan: EnginePlan = compile_plan(ruleset)
         self._engine = NativeEngine(self.plan.rulesets, self.plan.signal_numbers)
 
@@ -64,10 +66,12 @@ class Advisor:
         """The decision for one profile; with `sensitivity`, also what single changes would do."""
         observations = profile if isinstance(profile, Observations) else self.observe(profile)
         firing = self._engine.run(observations.values)
-        decision = DecisionAssembly(self.ruleset, observations, firing, self.policy).decision()
+        decision = DecisionAssembly(
+            self.ruleset, observations, firing, self.policy, self.explainer
+        ).decision()
         if sensitivity:
             what_if = sensitivity_of(self.ruleset, observations, decision, self.policy)
-            decision = unvalidated(Decision, **{**decision.__dict__, "sensitivity": what_if})
+            decision = decision.with_sensitivity(what_if)
         return decision
 
 

@@ -161,7 +161,7 @@ def test_the_service_records_on_postgres(settings: Settings, postgres_url: str) 
         answer = client.post("/v1/recommendations", json=LIBYA_2024).json()
         record = client.get(f"/v1/decisions/{answer['decision_id']}").json()
         assert client.get("/readyz").json()["status"] == "ready"
-    assert record["decision"]["fired"] == answer["fired"]
+    assert record["decision"]["rules"] == answer["rules"]
     log = DecisionLog(postgres_url)
     try:
         assert log.ids() == {answer["decision_id"]}

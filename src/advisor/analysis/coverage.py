@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from advisor.decision.model import Decision
+from advisor.decision.document import Decision
 from advisor.errors import Location
 from advisor.language.ruleset import RuleSet
 
@@ -52,7 +52,7 @@ def outcomes(ruleset: RuleSet, decision: Decision, present: Iterable[str]) -> di
     """Each rule the evaluation put to the test (it fired or had some data), and what it did."""
     given = frozenset(present)
     fired = set(decision.fired)
-    undetermined = {item.rule for item in decision.undetermined}
+    undetermined = set(decision.undetermined)
     result: dict[str, Outcome] = {}
     for rule_id, rule in ruleset.rules.items():
         if rule_id in fired:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from advisor.decision.model import Decision
+from advisor.decision.document import Decision
 from advisor.decision.policy import ActionKind, rule_actions
 from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import display_path
@@ -89,7 +89,15 @@ def _state(decision: Decision) -> dict[str, str]:
 
 
 def _guards(decision: Decision) -> dict[str, list[str]]:
-    return {r.measure: sorted({s.rule for s in r.safeguards}) for r in decision.recommendations}
+    """Per recommended measure, its safeguards (a provisional one marked so: turning
+    provisional is a change) and the rules that may withhold it."""
+    return {
+        r.measure: sorted(
+            {s.rule if s.status == "applied" else f"{s.rule} (provisional)" for s in r.safeguards}
+            | {f"{m.rule} (may withhold)" for m in r.possibly_withheld_by}
+        )
+        for r in decision.recommendations
+    }
 
 
 def _kind(before: str, after: str) -> str:
@@ -195,8 +203,8 @@ def _compare_decisions(before: _Run, after: _Run) -> tuple[list[MeasureChange], 
 
 def _compare_gaps(before: Decision, after: Decision) -> list[str]:
     """Rules that an edit leaves undetermined for lack of data, or settles."""
-    was = {u.rule: u.missing for u in before.undetermined}
-    now = {u.rule: u.missing for u in after.undetermined}
+    was = {rule: before.rules[rule].missing for rule in before.undetermined}
+    now = {rule: after.rules[rule].missing for rule in after.undetermined}
     notes = []
     for rule in sorted(was.keys() | now.keys()):
         if rule not in now:
@@ -210,7 +218,7 @@ def _compare_gaps(before: Decision, after: Decision) -> list[str]:
 def _cell(state: str, guards: list[str], show_guards: bool) -> str:
     if not show_guards or state in (NOT_RECOMMENDED, WITHHELD):
         return state
-    listed = ", ".join(f"`{g}`" for g in guards) or "none"
+    listed = ", ".join(f"`{g}`" for g in guards) or "none"  # `rule (provisional)` as one
     return f"{state}; safeguards from {listed}"
 
 

@@ -3,7 +3,7 @@ or raise its priority. (Changes the user asks for are `analysis.overrides`, --se
 
 For each recommended measure the candidates (`analysis.candidates`) are the values just
 across every threshold that the rules acting on it read (directly or through signals):
-where a condition's margin runs out (see `explain.margin`), a boolean flipped, another
+where a condition's margin runs out (see `decision.explainer`), a boolean flipped, another
 category. Each candidate is tried with the reference evaluator and resolved by the
 decision policy (`decision.policy`), so what is reported is a change that has been
 checked, not inferred. A series is changed one period at a time
@@ -23,7 +23,8 @@ from advisor.analysis.candidates import (
     thresholds,
     value_candidates,
 )
-from advisor.decision.model import Decision, Sensitivity, SensitivityChange, unvalidated
+from advisor.decision.document import Decision
+from advisor.decision.model import Sensitivity, SensitivityChange, unvalidated
 from advisor.decision.policy import PolicyIndex
 from advisor.language.expressions import Value, truth
 from advisor.language.models import IndicatorType, Priority

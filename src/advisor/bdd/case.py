@@ -9,7 +9,7 @@ from typing import Any
 
 from advisor.analysis.coverage import Outcome, outcomes
 from advisor.decide import Advisor
-from advisor.decision.model import Decision
+from advisor.decision.document import Decision
 from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import did_you_mean, display_path
 from advisor.language.expressions import Truth3, Value
@@ -240,8 +240,8 @@ class Case:
     # -- what the evaluation found, in words
     def missing(self, rule_id: str) -> list[str]:
         """The indicators whose absence left the rule undetermined (none when it is settled)."""
-        found = (u for u in self.decision.undetermined if u.rule == rule_id)
-        return next((list(u.missing) for u in found), [])
+        decision = self.decision
+        return list(decision.rules[rule_id].missing) if rule_id in decision.undetermined else []
 
     def only_undetermined(self, rule_id: str, subject: str = "") -> str:
         """Why silence that rests on an undetermined rule proves nothing, and what to write.
@@ -256,7 +256,7 @@ class Case:
 
     def conditions(self, rule_id: str) -> str:
         """Each condition of the rule with its value, what it needs and whether it held."""
-        return describe_conditions(self.rule(rule_id).leaves, self._values, self._signals)
+        return describe_conditions(self.rule(rule_id).condition, self._values, self._signals)
 
     def signal_state(self, signal_id: str) -> Truth3:
         """Whether the signal held in the last evaluation (None: undetermined)."""
@@ -267,7 +267,7 @@ class Case:
         return signal_missing(self.advisor.ruleset, signal_id, self._values)
 
     def signal_conditions(self, signal_id: str) -> str:
-        return describe_conditions(self.signal(signal_id).leaves, self._values, self._signals)
+        return describe_conditions(self.signal(signal_id).condition, self._values, self._signals)
 
     @property
     def decision(self) -> Decision:

@@ -2,17 +2,27 @@
 
 A scenario that expected a rule to fire should say which of its conditions
 failed, with the value met and the threshold it needed, not only that the rule
-did not fire. The conditions come from the reference evaluator
-(`decision.explain.condition_results`), the same data a fired rule's reasons carry.
+did not fire. The conditions come from the same compiled plan that explains a fired rule in a
+decision (`decision.explainer.ConditionPlan`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from advisor.decision.explain import condition_results, format_value
+from advisor.decision.explain import format_value
+from advisor.decision.explainer import ConditionPlan
 from advisor.decision.model import ConditionResult
-from advisor.language.expressions import Atom, SignalRef, Truth3, Value
+from advisor.language.expressions import (
+    Atom,
+    Between,
+    Comparison,
+    Condition,
+    SignalRef,
+    Truth3,
+    Value,
+    atoms,
+)
 from advisor.language.ruleset import RuleSet
 
 __all__ = ["describe_conditions", "missing_phrase", "signal_missing"]
@@ -22,13 +32,16 @@ _SIGNAL = {True: "holds", False: "does not hold", None: "is undetermined"}
 
 
 def describe_conditions(
-    leaves: Sequence[Atom | SignalRef],
+    condition: Condition,
     values: Mapping[str, Value],
     signals: Mapping[str, Truth3],
 ) -> str:
     """Each condition with the value it met, what it needs, and whether it held."""
-    results = condition_results(leaves, values, signals)
-    return "; ".join(_describe(leaf, result) for leaf, result in zip(leaves, results, strict=True))
+    plan = ConditionPlan(condition)
+    results = plan.results(plan.outcome(values, signals), values, signals)
+    leaves = list(atoms(condition))
+    typed = [ConditionResult.model_validate(result) for result in results]
+    return "; ".join(_describe(leaf, result) for leaf, result in zip(leaves, typed, strict=True))
 
 
 def _describe(leaf: Atom | SignalRef, result: ConditionResult) -> str:
@@ -39,20 +52,21 @@ def _describe(leaf: Atom | SignalRef, result: ConditionResult) -> str:
         return f"{result.condition} is undetermined ({key} is missing)"
     return (
         f"{result.condition} is {_HOLDS[result.holds]} "
-        f"(value {format_value(key, result.value)}{_needs(key, result)})"
+        f"(value {format_value(key, result.value)}{_needs(key, leaf, result)})"
     )
 
 
-def _needs(key: str, result: ConditionResult) -> str:
+def _needs(key: str, leaf: Atom, result: ConditionResult) -> str:
     threshold = result.threshold
-    if threshold is None or result.operator is None:
+    if threshold is None:
         return ""  # a boolean indicator standing alone
-    if result.operator == "between" and isinstance(threshold, list):
+    if isinstance(leaf, Between) and isinstance(threshold, list):
         low, high = (format_value(key, t) for t in threshold)
         return f", needs between {low} and {high}"
     if isinstance(threshold, list):
         return ", needs one of " + ", ".join(format_value(key, t) for t in threshold)
-    return f", needs {result.operator} {format_value(key, threshold)}"
+    operator = leaf.op if isinstance(leaf, Comparison) else "=="
+    return f", needs {operator} {format_value(key, threshold)}"
 
 
 def signal_missing(ruleset: RuleSet, signal_id: str, values: Mapping[str, Value]) -> list[str]:

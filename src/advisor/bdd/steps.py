@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from advisor.decision.model import Decision, Recommendation, WithheldMeasure
+from advisor.decision.document import Decision
+from advisor.decision.model import Recommendation, WithheldMeasure
 
 from .case import Case, StepProblem, unquote
 from .conditions import missing_phrase
@@ -67,12 +68,12 @@ def _withheld(case: Case, measure: str) -> WithheldMeasure | None:
 
 
 def _rule_state(decision: Decision, rule_id: str) -> str:
-    if rule_id in decision.fired:
+    explained = decision.rules.get(rule_id)
+    if explained is None:
+        return "false"
+    if explained.status == "fired":
         return "fired"
-    for item in decision.undetermined:
-        if item.rule == rule_id:
-            return "undetermined: " + ", ".join(item.missing) + " missing"
-    return "false"
+    return "undetermined: " + ", ".join(explained.missing) + " missing"
 
 
 def _acting(case: Case, measure_id: str, kind: str) -> list[str]:
@@ -87,7 +88,7 @@ def _acting(case: Case, measure_id: str, kind: str) -> list[str]:
 def _why_not(case: Case, measure_id: str) -> str:
     withheld = _withheld(case, measure_id)
     if withheld is not None:
-        return "it is withheld by " + ", ".join(r.rule for r in withheld.reasons)
+        return "it is withheld by " + ", ".join(w.rule for w in withheld.by)
     rules = _acting(case, measure_id, "recommend")
     if not rules:
         return "no rule recommends it"
@@ -106,7 +107,7 @@ def _rules_explained(case: Case, rule_ids: list[str]) -> str:
 
 
 def _by(recommendation: Recommendation) -> str:
-    return ", ".join(f"{r.rule} {r.priority}" for r in recommendation.reasons)
+    return ", ".join(f"{r.rule} {r.priority}" for r in recommendation.rules)
 
 
 @step("then", template="<measure> is recommended")
@@ -115,7 +116,7 @@ def _is_recommended(advisor_case: Case, measure: str) -> None:
     if found is None:
         measure_id = advisor_case.measure(measure).id
         raise StepProblem(f"{measure_id} is not recommended: {_why_not(advisor_case, measure_id)}")
-    advisor_case.vouch(r.rule for r in found.reasons)
+    advisor_case.vouch(r.rule for r in found.rules)
 
 
 @step("then", template="<measure> is recommended with <priority> priority")
@@ -134,7 +135,7 @@ def _is_recommended_with(advisor_case: Case, measure: str, priority: str) -> Non
             f"{measure_id} is recommended with {found.priority} priority, not {wanted} "
             f"(by {_by(found)})"
         )
-    advisor_case.vouch(r.rule for r in found.reasons)
+    advisor_case.vouch(r.rule for r in found.rules)
 
 
 @step("then", template="<measure> is not recommended")
@@ -147,7 +148,7 @@ def _is_not_recommended(advisor_case: Case, measure: str) -> None:
     measure_id = advisor_case.measure(measure).id
     withheld = _withheld(advisor_case, measure_id)
     if withheld is not None:  # withheld: what the rules recommending it did does not matter
-        advisor_case.vouch(r.rule for r in withheld.reasons)
+        advisor_case.vouch(w.rule for w in withheld.by)
         return
     claim = f"{measure_id} is not recommended"
     advisor_case.vouch_silent(_acting(advisor_case, measure_id, "recommend"), claim)
@@ -171,22 +172,23 @@ def _is_withheld(advisor_case: Case, measure: str) -> None:
         rules = _acting(advisor_case, measure_id, "withhold")
         detail = _rules_explained(advisor_case, rules) if rules else " no rule withholds it"
         raise StepProblem(f"{measure_id} is not withheld:{detail}")
-    advisor_case.vouch(r.rule for r in found.reasons)
+    advisor_case.vouch(w.rule for w in found.by)
 
 
 @step("then", template="<measure> is not withheld")
 def _is_not_withheld(advisor_case: Case, measure: str) -> None:
     found = _withheld(advisor_case, measure)
     if found is not None:
-        rules = ", ".join(r.rule for r in found.reasons)
+        rules = ", ".join(w.rule for w in found.by)
         raise StepProblem(f"{found.measure} is withheld by {rules}")
     measure_id = advisor_case.measure(measure).id
     claim = f"{measure_id} is not withheld"
     advisor_case.vouch_silent(_acting(advisor_case, measure_id, "withhold"), claim)
 
 
-def _safeguards(case: Case, measure: str) -> list[str]:
-    """The rules that attach a safeguard to the measure; it must be recommended to carry one."""
+def _safeguards(case: Case, measure: str, status: str = "applied") -> list[str]:
+    """The rules whose safeguards (`status`: applied or provisional) the measure carries;
+    it must be recommended to carry one."""
     found = _recommended(case, measure)
     if found is None:
         measure_id = case.measure(measure).id
@@ -194,14 +196,23 @@ def _safeguards(case: Case, measure: str) -> list[str]:
             f"{measure_id} is not recommended, so it carries no safeguard: "
             + _why_not(case, measure_id)
         )
-    return [note.rule for note in found.safeguards]
+    return [note.rule for note in found.safeguards if note.status == status]
+
+
+def _no_safeguard_from(case: Case, measure_id: str, rule_id: str, rules: list[str]) -> str:
+    detail = ("only from " + ", ".join(rules)) if rules else "none at all"
+    state = _rule_state(case.decision, rule_id)
+    return f"{measure_id} carries no safeguard from {rule_id} ({state}); {detail}"
 
 
 @step("then", template="<measure> carries a safeguard")
 def _carries_safeguard(advisor_case: Case, measure: str) -> None:
     rules = _safeguards(advisor_case, measure)
     if not rules:
-        raise StepProblem(f"{advisor_case.measure(measure).id} carries no safeguard")
+        measure_id = advisor_case.measure(measure).id
+        provisional = _safeguards(advisor_case, measure, "provisional")
+        detail = f" (only provisionally, from {', '.join(provisional)})" if provisional else ""
+        raise StepProblem(f"{measure_id} carries no safeguard{detail}")
     advisor_case.vouch(rules)
 
 
@@ -211,9 +222,56 @@ def _carries_safeguard_from(advisor_case: Case, measure: str, rule: str) -> None
     rules = _safeguards(advisor_case, measure)
     if rule_id not in rules:
         measure_id = advisor_case.measure(measure).id
-        detail = ("only from " + ", ".join(rules)) if rules else "none at all"
+        raise StepProblem(_no_safeguard_from(advisor_case, measure_id, rule_id, rules))
+    advisor_case.vouch([rule_id])
+
+
+@step("then", template="<measure> carries a provisional safeguard")
+def _carries_provisional(advisor_case: Case, measure: str) -> None:
+    rules = _safeguards(advisor_case, measure, "provisional")
+    if not rules:
+        applied = _safeguards(advisor_case, measure)
+        detail = f" (applied ones from {', '.join(applied)})" if applied else ""
+        measure_id = advisor_case.measure(measure).id
+        raise StepProblem(f"{measure_id} carries no provisional safeguard{detail}")
+    advisor_case.vouch(rules)
+
+
+@step("then", template="<measure> carries a provisional safeguard from <rule>")
+def _carries_provisional_from(advisor_case: Case, measure: str, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    rules = _safeguards(advisor_case, measure, "provisional")
+    if rule_id not in rules:
+        measure_id = advisor_case.measure(measure).id
+        message = _no_safeguard_from(advisor_case, measure_id, rule_id, rules)
+        raise StepProblem(message.replace("no safeguard", "no provisional safeguard", 1))
+    advisor_case.vouch([rule_id])
+
+
+@step("then", template="<measure> may be withheld by <rule>")
+def _may_be_withheld_by(advisor_case: Case, measure: str, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    found = _recommended(advisor_case, measure)
+    measure_id = advisor_case.measure(measure).id
+    if found is None:
+        raise StepProblem(f"{measure_id} is not recommended: {_why_not(advisor_case, measure_id)}")
+    maybe = [m.rule for m in found.possibly_withheld_by]
+    if rule_id not in maybe:
         state = _rule_state(advisor_case.decision, rule_id)
-        raise StepProblem(f"{measure_id} carries no safeguard from {rule_id} ({state}); {detail}")
+        detail = f"only by {', '.join(maybe)}" if maybe else "by no rule"
+        raise StepProblem(f"{measure_id} may not be withheld by {rule_id} ({state}); {detail}")
+    advisor_case.vouch([rule_id])
+
+
+@step("then", template="<measure> is withheld as a precaution by <rule>")
+def _withheld_as_precaution(advisor_case: Case, measure: str, rule: str) -> None:
+    rule_id = advisor_case.rule(rule).id
+    measure_id = advisor_case.measure(measure).id
+    found = _withheld(advisor_case, measure)
+    cautious = [w.rule for w in found.by if w.precautionary] if found else []
+    if rule_id not in cautious:
+        state = _rule_state(advisor_case.decision, rule_id)
+        raise StepProblem(f"{measure_id} is not withheld as a precaution by {rule_id} ({state})")
     advisor_case.vouch([rule_id])
 
 
@@ -221,7 +279,7 @@ def _carries_safeguard_from(advisor_case: Case, measure: str, rule: str) -> None
 def _carries_no_safeguard(advisor_case: Case, measure: str) -> None:
     found = _recommended(advisor_case, measure)
     if found is not None and found.safeguards:
-        rules = ", ".join(note.rule for note in found.safeguards)
+        rules = ", ".join(f"{note.rule} ({note.status})" for note in found.safeguards)
         raise StepProblem(f"{found.measure} carries safeguards from {rules}")
     if found is not None:  # only a recommended measure shows that its safeguard rules were silent
         claim = f"{found.measure} carries no safeguard"
@@ -304,16 +362,16 @@ def _rule_undetermined(advisor_case: Case, rule: str) -> None:
 def _rule_undetermined_because(advisor_case: Case, rule: str, indicator: str) -> None:
     rule_id = advisor_case.rule(rule).id
     indicator_id = advisor_case.indicator(indicator).id
-    for item in advisor_case.decision.undetermined:
-        if item.rule == rule_id:
-            if indicator_id not in item.missing:
-                missing = ", ".join(item.missing)
-                raise StepProblem(
-                    f"the rule {rule_id} is undetermined, but for want of {missing}, "
-                    f"not {indicator_id}"
-                )
-            advisor_case.vouch([rule_id])
-            return
+    decision = advisor_case.decision
+    if rule_id in decision.undetermined:
+        missing_values = decision.rules[rule_id].missing
+        if indicator_id not in missing_values:
+            missing = ", ".join(missing_values)
+            raise StepProblem(
+                f"the rule {rule_id} is undetermined, but for want of {missing}, not {indicator_id}"
+            )
+        advisor_case.vouch([rule_id])
+        return
     state = _rule_state(advisor_case.decision, rule_id)
     raise StepProblem(f"the rule {rule_id} is not undetermined: it {_said(state)}")
 
@@ -344,14 +402,15 @@ def _gaps_exclude(advisor_case: Case, indicator: str) -> None:
 
 def _reasons(case: Case, measure: str) -> list[tuple[str, str]]:
     """(rule, because) of every reason the decision gives for the measure."""
+    rules = case.decision.rules
     found = _recommended(case, measure)
     if found is not None:
-        return [(r.rule, r.because) for r in found.reasons] + [
-            (note.rule, note.because) for note in found.safeguards
+        return [(r.rule, rules[r.rule].because) for r in found.rules] + [
+            (note.rule, rules[note.rule].because) for note in found.safeguards
         ]
     withheld = _withheld(case, measure)
     if withheld is not None:
-        return [(r.rule, r.because) for r in withheld.reasons]
+        return [(w.rule, rules[w.rule].because) for w in withheld.by]
     measure_id = case.measure(measure).id
     raise StepProblem(f"{measure_id} is neither recommended nor withheld, so it has no reason")
 

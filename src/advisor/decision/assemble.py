@@ -1,44 +1,43 @@
-"""One decision from what the engine fired: recommendations, withholding, safeguards,
-signals, undetermined rules and data gaps, with the engine cross-checked by the reference
-evaluator for every signal and every fired or data-lacking rule.
+"""One decision from what the engine fired: recommendations, withholding, safeguards (applied
+or provisional), signals, the rules explained once, undetermined rules and data gaps.
 
-Which measures the fired rules recommend, withhold and guard is the policy's to say
+One pass over the rules that matter: each fired rule, and each rule the profile lacks a value
+for, is evaluated once by its compiled plan (`decision.explainer`); that evaluation is both the
+cross-check of the engine and the rule's explanation. A rule whose values are all present and
+that did not fire is false by the engine's word and costs nothing.
+
+Which measures the rules recommend, withhold and guard is the policy's to say
 (`decision.policy`); this module puts its answer into words and output models.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from advisor.decision.explain import condition_results, render_because
-from advisor.decision.model import (
-    ConditionResult,
-    DataGap,
-    Decision,
-    Reason,
-    Recommendation,
-    SafeguardNote,
-    SignalResult,
-    UndeterminedRule,
-    WithheldMeasure,
-    unvalidated,
-)
+from advisor.decision.document import Decision
+from advisor.decision.explainer import Explainer, Outcome
+from advisor.decision.model import DECISION_VERSION
 from advisor.decision.policy import PolicyIndex, Recommended, Withheld
 from advisor.engine.driver import Firing
 from advisor.errors import EngineError
-from advisor.language.expressions import truth
-from advisor.language.models import Priority
+from advisor.language.expressions import Truth3
 from advisor.language.profile import Observations
 from advisor.language.ruleset import Rule, RuleSet
+from advisor.language.templates import split_key
 
 __all__ = ["DecisionAssembly"]
 
+#: a piece of the decision's JSON content
+JSON = dict[str, Any]
+
 
 class DecisionAssembly:
-    """Builds a Decision from what fired; checks the engine against the reference evaluator.
+    """Builds a Decision from what fired; checks the engine against the compiled conditions.
 
-    Output models are made with `decision.model.unvalidated`, not validated again: every
-    value in them comes from the checked rule set and profile.
+    It writes the decision's JSON content directly (see `decision.document`): plain dicts
+    in `DecisionModel`'s field order, a field at its default left out. Every value in them
+    comes from the checked rule set and profile; `tests/test_evaluate.py` validates them.
     """
 
     def __init__(
@@ -47,157 +46,164 @@ class DecisionAssembly:
         observations: Observations,
         firing: Firing,
         policy: PolicyIndex | None = None,
+        explainer: Explainer | None = None,
     ) -> None:
         self.ruleset = ruleset
-        #: build the index once per rule set and pass it in: building it touches every rule
+        #: build these once per rule set and pass them in: building them touches every rule
         self.policy = policy or PolicyIndex(ruleset)
+        self.explainer = explainer or Explainer(ruleset)
         self.values = observations.values
         self.observations = observations
         self.firing = firing
+        self._signal_outcomes: dict[str, Outcome] = {}
         self.signals = self._signal_states()
-        self._reasons: dict[tuple[str, Priority | None], Reason] = {}
-        self._texts: dict[str, str] = {}
-        self._condition_results: dict[str, list[ConditionResult]] = {}
+        self._signal_missing: dict[str, set[str]] = {}
 
-    def _signal_states(self) -> dict[str, bool | None]:
-        states: dict[str, bool | None] = {}
-        for sid, signal in self.ruleset.signals.items():  # dependency order
-            if sid in self.firing.signals_true:
-                states[sid] = True
-                continue
-            outcome = truth(signal.condition, self.values, states)
-            if outcome is True or (sid in self.firing.signals_false and outcome is not False):
+    def _signal_states(self) -> dict[str, Truth3]:
+        states: dict[str, Truth3] = {}
+        plans = self.explainer.signals
+        for sid in self.ruleset.signals:  # dependency order
+            outcome = plans[sid].outcome(self.values, states)
+            self._signal_outcomes[sid] = outcome
+            engine_true = sid in self.firing.signals_true
+            if (outcome.truth is True) != engine_true or (
+                sid in self.firing.signals_false and outcome.truth is not False
+            ):
                 raise EngineError(f'engine and evaluator disagree on signal "{sid}"')
-            states[sid] = outcome
+            states[sid] = outcome.truth
         return states
 
-    def _reason(self, rule: Rule, priority: Priority | None = None) -> Reason:
-        # A rule that acts on several measures gives the same reason to each: build it once.
-        key = (rule.id, priority)
-        if key not in self._reasons:
-            self._reasons[key] = unvalidated(
-                Reason,
-                rule=rule.id,
-                title=rule.spec.title,
-                priority=priority,
-                because=self._because(rule),
-                source=rule.spec.source,
-                conditions=self._conditions(rule),
+    def _missing_of_signal(self, sid: str) -> set[str]:
+        if sid not in self._signal_missing:
+            outcome = self._signal_outcomes[sid]
+            self._signal_missing[sid] = self.explainer.signals[sid].deciding(
+                outcome, self._missing_of_signal
             )
-        return self._reasons[key]
-
-    def _conditions(self, rule: Rule) -> list[ConditionResult]:
-        # The same for every measure and priority the rule acts on.
-        if rule.id not in self._condition_results:
-            self._condition_results[rule.id] = condition_results(
-                rule.leaves, self.values, self.signals
-            )
-        return self._condition_results[rule.id]
-
-    def _because(self, rule: Rule) -> str:
-        if rule.id not in self._texts:
-            self._texts[rule.id] = render_because(
-                rule.spec.because, self.values, self.observations.indicators
-            )
-        return self._texts[rule.id]
+        return self._signal_missing[sid]
 
     def decision(self) -> Decision:
         fired: list[Rule] = []
-        undetermined: list[UndeterminedRule] = []
-        known = self.values.keys()
-        for rule_id, rule in self.ruleset.rules.items():
+        undetermined: list[Rule] = []
+        explained: dict[str, JSON] = {}
+        missing_of: dict[str, list[str]] = {}
+        rules = self.ruleset.rules
+        # A rule outside these, its values all present, was decided false by the engine.
+        for rule_id in sorted(self.firing.rules | self.explainer.lacking(self.values)):
+            rule = rules[rule_id]
             engine_says = rule_id in self.firing.rules
-            reads = self.ruleset.rule_operands[rule_id]
-            if engine_says or not reads.keys() <= known:
-                outcome = truth(rule.condition, self.values, self.signals)
-                if (outcome is True) != engine_says:
-                    raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
-                if outcome is None:
-                    # A value is missing when its indicator is, or when the series is
-                    # too short for the function read (change() of one period).
-                    missing = sorted({reads[key] for key in reads.keys() - known})
-                    undetermined.append(
-                        unvalidated(
-                            UndeterminedRule, rule=rule_id, title=rule.spec.title, missing=missing
-                        )
-                    )
+            plan = self.explainer.rules[rule_id]
+            outcome = plan.outcome(self.values, self.signals)
+            if (outcome.truth is True) != engine_says:
+                raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
+            if outcome.truth is False:
+                continue
+            said: JSON = {
+                "title": rule.spec.title,
+                "status": "fired" if engine_says else "undetermined",
+                "because": self.explainer.because[rule_id].render(
+                    self.values, self.observations.indicators
+                ),
+                "source": rule.spec.source,
+                "conditions": plan.results(outcome, self.values, self.signals),
+            }
             if engine_says:
                 fired.append(rule)
-        recommendations, withheld = self._measures(fired)
-        return unvalidated(
-            Decision,
-            country=self.observations.country,
-            period=self.observations.period,
-            ruleset=self.ruleset.content_hash,
-            recommendations=recommendations,
-            withheld=withheld,
-            signals=[
-                unvalidated(
-                    SignalResult,
-                    signal=sid,
-                    title=signal.spec.title,
-                    conditions=condition_results(signal.leaves, self.values, self.signals),
-                )
-                for sid, signal in sorted(self.ruleset.signals.items())
-                if self.signals.get(sid) is True
+            else:
+                undetermined.append(rule)
+                keys = plan.deciding(outcome, self._missing_of_signal)
+                said["missing"] = missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
+            explained[rule_id] = said
+        resolution = self.policy.resolve(fired, undetermined)
+        content: JSON = {
+            "decision_version": DECISION_VERSION,
+            "country": self.observations.country,
+            "period": self.observations.period,
+            "ruleset": self.ruleset.content_hash,
+            "recommendations": [
+                self._recommendation(r, missing_of) for r in resolution.recommended
             ],
-            fired=sorted(rule.id for rule in fired),
-            undetermined=undetermined,
-            data_gaps=self._data_gaps(undetermined),
-            sensitivity=None,
-        )
+            "withheld": [self._withheld(w, missing_of) for w in resolution.withheld],
+            "signals": self._signal_results(),
+            "rules": explained,  # in rule-id order, as the loop went
+        }
+        if undetermined:
+            content["undetermined"] = [rule.id for rule in undetermined]
+            content["data_gaps"] = self._data_gaps(undetermined, missing_of)
+        return Decision(content)
 
-    def _measures(self, fired: list[Rule]) -> tuple[list[Recommendation], list[WithheldMeasure]]:
-        resolution = self.policy.resolve(fired)
-        return (
-            [self._recommendation(r) for r in resolution.recommended],
-            [self._withheld(w) for w in resolution.withheld],
-        )
+    def _signal_results(self) -> list[JSON]:
+        results = []
+        for sid, signal in sorted(self.ruleset.signals.items()):
+            if self.signals.get(sid) is True:
+                plan, outcome = self.explainer.signals[sid], self._signal_outcomes[sid]
+                conditions = plan.results(outcome, self.values, self.signals)
+                results.append(
+                    {"signal": sid, "title": signal.spec.title, "conditions": conditions}
+                )
+        return results
 
-    def _recommendation(self, recommended: Recommended) -> Recommendation:
+    def _recommendation(self, recommended: Recommended, missing_of: dict[str, list[str]]) -> JSON:
         spec = self.ruleset.measures[recommended.measure]
-        return unvalidated(
-            Recommendation,
-            measure=recommended.measure,
-            title=spec.title,
-            area=spec.area,
-            priority=recommended.priority,
-            description=spec.description,
-            outcomes=list(spec.outcomes),
-            horizon=spec.horizon,
-            reasons=[self._reason(a.rule, a.priority) for a in recommended.by],
-            safeguards=[
-                unvalidated(
-                    SafeguardNote,
-                    requires=guard.requires,
-                    rule=guard.rule.id,
-                    because=self._because(guard.rule),
-                )
-                for guard in recommended.safeguards
-            ],
-        )
-
-    def _withheld(self, withheld: Withheld) -> WithheldMeasure:
-        spec = self.ruleset.measures[withheld.measure]
-        return unvalidated(
-            WithheldMeasure,
-            measure=withheld.measure,
-            title=spec.title,
-            area=spec.area,
-            why=[a.reason for a in withheld.by if a.reason],
-            reasons=[self._reason(a.rule) for a in withheld.by],
-            overridden=[a.rule.id for a in withheld.overridden],
-        )
-
-    def _data_gaps(self, undetermined: list[UndeterminedRule]) -> list[DataGap]:
-        hidden: dict[str, list[str]] = defaultdict(list)
-        for item in undetermined:
-            for indicator in item.missing:
-                hidden[indicator].append(item.rule)
-        gaps = [
-            unvalidated(
-                DataGap, indicator=i, title=self.ruleset.indicators[i].title, rules=sorted(rules)
-            )
-            for i, rules in hidden.items()
+        out: JSON = {
+            "measure": recommended.measure,
+            "title": spec.title,
+            "area": spec.area,
+            "priority": recommended.priority,
+            "rules": [{"rule": a.rule.id, "priority": a.priority} for a in recommended.by],
+        }
+        guards: list[JSON] = [
+            {"rule": g.rule.id, "requires": g.requires, "status": "applied"}
+            for g in recommended.safeguards
         ]
-        return sorted(gaps, key=lambda g: (-len(g.rules), g.indicator))
+        guards += [
+            {
+                "rule": g.rule.id,
+                "requires": g.requires,
+                "status": "provisional",
+                "missing": missing_of[g.rule.id],
+            }
+            for g in recommended.provisional
+        ]
+        if guards:
+            out["safeguards"] = guards
+        if recommended.possibly_withheld_by:
+            out["possibly_withheld_by"] = [
+                {"rule": a.rule.id, "missing": missing_of[a.rule.id]}
+                for a in recommended.possibly_withheld_by
+            ]
+        return out
+
+    def _withheld(self, withheld: Withheld, missing_of: dict[str, list[str]]) -> JSON:
+        spec = self.ruleset.measures[withheld.measure]
+        by: list[JSON] = [
+            {"rule": a.rule.id, "reason": a.reason, "precautionary": False} for a in withheld.by
+        ]
+        by += [
+            {
+                "rule": a.rule.id,
+                "reason": a.reason,
+                "precautionary": True,
+                "missing": missing_of[a.rule.id],
+            }
+            for a in withheld.precautionary
+        ]
+        out: JSON = {
+            "measure": withheld.measure,
+            "title": spec.title,
+            "area": spec.area,
+            "by": sorted(by, key=lambda w: str(w["rule"])),
+        }
+        if withheld.overridden:
+            out["overridden"] = [a.rule.id for a in withheld.overridden]
+        return out
+
+    def _data_gaps(self, undetermined: list[Rule], missing_of: dict[str, list[str]]) -> list[JSON]:
+        hidden: dict[str, list[str]] = defaultdict(list)
+        for rule in undetermined:
+            for indicator in missing_of[rule.id]:
+                hidden[indicator].append(rule.id)
+        ranked = sorted(hidden.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [
+            {"indicator": i, "title": self.ruleset.indicators[i].title, "rules": sorted(rules)}
+            for i, rules in ranked
+        ]

@@ -1,87 +1,16 @@
-"""Reasons: each condition with the value it met, its threshold and its margin."""
+"""Values as an analyst reads them, and `because` texts filled with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from advisor.decision.model import ConditionResult, unvalidated
 from advisor.language.expressions import (
-    Atom,
-    Between,
-    Comparison,
-    Membership,
-    SignalRef,
-    Truth,
     Value,
-    atom_holds,
-    normalise_number,
 )
 from advisor.language.profile import Series, derive
 from advisor.language.templates import PLACEHOLDER, split_key
 
-__all__ = ["condition_results", "format_margin", "format_value", "margin", "render_because"]
-
-
-def condition_results(
-    leaves: Iterable[Atom | SignalRef],
-    values: Mapping[str, Value],
-    signals: Mapping[str, bool | None],
-) -> list[ConditionResult]:
-    """Every atom of a condition (`Rule.leaves`), in reading order, with what it met."""
-    results: list[ConditionResult] = []
-    for leaf in leaves:
-        if isinstance(leaf, SignalRef):
-            results.append(
-                unvalidated(
-                    ConditionResult,
-                    condition=leaf.text,
-                    holds=signals.get(leaf.signal),
-                    reads=None,
-                    value=None,
-                    operator=None,
-                    threshold=None,
-                    margin=None,
-                )
-            )
-            continue
-        key = leaf.operand.key
-        value = values.get(key)
-        holds = None if value is None else atom_holds(leaf, value)
-        operator: str | None = None
-        threshold: Value | list[Value] | None = None
-        if isinstance(leaf, Comparison):
-            operator, threshold = leaf.op, leaf.value
-        elif isinstance(leaf, Between):
-            operator, threshold = "between", [leaf.low, leaf.high]
-        elif isinstance(leaf, Membership):
-            operator, threshold = "in", list(leaf.values)
-        results.append(
-            unvalidated(
-                ConditionResult,
-                condition=leaf.text,
-                holds=holds,
-                reads=key,
-                value=value,
-                operator=operator,
-                threshold=threshold,
-                margin=margin(leaf, value) if holds else None,
-            )
-        )
-    return results
-
-
-def margin(atom: Comparison | Between | Membership | Truth, value: Value | None) -> float | None:
-    """How far a number may move, in its own units, before the atom stops holding."""
-    if value is None or isinstance(value, bool | str):
-        return None
-    if isinstance(atom, Comparison) and isinstance(atom.value, int | float):
-        if atom.op in (">", ">="):
-            return float(normalise_number(value - atom.value))
-        if atom.op in ("<", "<="):
-            return float(normalise_number(atom.value - value))
-    if isinstance(atom, Between):
-        return float(normalise_number(min(value - atom.low, atom.high - value)))
-    return None
+__all__ = ["fill_placeholder", "format_margin", "format_value", "render_because"]
 
 
 def format_value(key: str, value: Value | None) -> str:
@@ -114,21 +43,28 @@ def render_because(
     values: Mapping[str, Value],
     indicators: Mapping[str, Value | Series] | None = None,
 ) -> str:
-    """Fill `{indicator}` and `{function(indicator)}` split_key with the profile's values.
+    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values.
 
-    A function of a series the rules do not read themselves (`{latest(x)}` beside
-    `change(x)`) is computed from the series in `indicators`. A missing value
-    reads "(no data: key)", so that the sentence does not pass it off as a value.
+    The advisor fills a rule's text with `decision.explainer.Because`, which splits the
+    template once; this does the same for a template seen once.
     """
+    return PLACEHOLDER.sub(
+        lambda match: fill_placeholder(match.group(1), values, indicators), template
+    )
 
-    def fill(match: object) -> str:
-        key = match.group(1).strip()  # type: ignore[attr-defined]
-        value = values.get(key)
-        if value is None:  # only then is the key taken apart: this runs on every evaluation
-            function, indicator = split_key(key)
-            series = (indicators or {}).get(indicator)
-            if function is not None and isinstance(series, Mapping):
-                value = derive(function, series)
-        return f"(no data: {key})" if value is None else format_value(key, value)
 
-    return PLACEHOLDER.sub(fill, template)
+def fill_placeholder(
+    key: str, values: Mapping[str, Value], indicators: Mapping[str, Value | Series] | None
+) -> str:
+    """One placeholder's text. A function of a series the rules do not read themselves
+    (`{latest(x)}` beside `change(x)`) is computed from the series in `indicators`. A
+    missing value reads "(no data: key)", so that the sentence does not pass it off as a
+    value."""
+    key = key.strip()
+    value = values.get(key)
+    if value is None:  # only then is the key taken apart: this runs on every evaluation
+        function, indicator = split_key(key)
+        series = (indicators or {}).get(indicator)
+        if function is not None and isinstance(series, Mapping):
+            value = derive(function, series)
+    return f"(no data: {key})" if value is None else format_value(key, value)

@@ -7,28 +7,36 @@ same JSON byte for byte.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from advisor.language.models import Area, Horizon, Priority
+from advisor.language.models import Area, Priority
 
 __all__ = [
+    "DECISION_VERSION",
     "ConditionResult",
     "DataGap",
-    "Decision",
-    "Reason",
+    "DecisionModel",
+    "PossibleWithholding",
     "Recommendation",
+    "RuleExplanation",
+    "RuleRef",
     "SafeguardNote",
     "Sensitivity",
     "SensitivityChange",
     "SignalResult",
-    "UndeterminedRule",
     "WithheldMeasure",
+    "Withholding",
+    "json_fields",
     "unvalidated",
 ]
 
 Scalar = float | int | bool | str
+
+#: the shape of `Decision`: 2 refers to rules by id and explains each once, under `rules`
+DECISION_VERSION: Literal[2] = 2
 
 
 class _Out(BaseModel):
@@ -64,50 +72,86 @@ class ConditionResult(_Out):
     #: the operand read, e.g. `fsi.total` or `change(migration.departures)`; None for signals
     reads: str | None = None
     value: Scalar | None = None
-    operator: str | None = None
     threshold: Scalar | list[Scalar] | None = None
     #: how far the value may move before the condition stops holding (numbers only)
     margin: float | None = None
 
 
-class Reason(_Out):
-    """One rule that acted on a measure, and why it fired."""
+class RuleRef(_Out):
+    """A rule that recommended a measure, and the priority it gave (explained in `rules`)."""
 
     rule: str
-    title: str
-    priority: Priority | None = None
-    because: str
-    source: str
-    conditions: list[ConditionResult]
+    priority: Priority
 
 
 class SafeguardNote(_Out):
-    requires: str
+    """What must accompany a recommended measure, because a rule holds or may hold."""
+
     rule: str
-    because: str
+    requires: str
+    #: applied: the rule fired; provisional: the rule could not be decided for lack of data
+    status: Literal["applied", "provisional"]
+    #: provisional only: the values that would settle the rule
+    missing: list[str] = []
+
+
+class PossibleWithholding(_Out):
+    """A withholding rule that could not be decided: with the missing values it might fire."""
+
+    rule: str
+    missing: list[str]
 
 
 class Recommendation(_Out):
+    """A measure to take, at the highest priority any firing rule gives it.
+
+    The catalogue's description and outcomes are in `/v1/measures` and the CLI report."""
+
     measure: str
     title: str
     area: Area
     priority: Priority
-    description: str
-    outcomes: list[str]
-    horizon: Horizon
-    reasons: list[Reason]
-    safeguards: list[SafeguardNote]
+    #: the recommending rules, highest priority first, then by rule id
+    rules: list[RuleRef]
+    safeguards: list[SafeguardNote] = []
+    #: undetermined withholding rules: with the missing values they might withhold it
+    possibly_withheld_by: list[PossibleWithholding] = []
+
+
+class Withholding(_Out):
+    """One rule's withholding of a measure."""
+
+    rule: str
+    #: why, as the rule states it ("" when it gives none)
+    reason: str
+    #: the rule could not be decided and withholds as a precaution (`precautionary: true`)
+    precautionary: bool
+    #: precautionary only: the values that would decide the rule, and so may release the measure
+    missing: list[str] = []
 
 
 class WithheldMeasure(_Out):
     measure: str
     title: str
     area: Area
-    #: the `reason` each withholding rule gives, in the order of `reasons`
-    why: list[str]
-    reasons: list[Reason]
+    #: the withholding rules, by rule id
+    by: list[Withholding]
     #: rules that recommended the measure before it was withheld
-    overridden: list[str]
+    overridden: list[str] = []
+
+
+class RuleExplanation(_Out):
+    """One rule that fired or could not be decided, explained once for every measure it acts on."""
+
+    title: str
+    status: Literal["fired", "undetermined"]
+    because: str
+    source: str
+    #: every atom of its condition, in reading order, with the value it met
+    conditions: list[ConditionResult]
+    #: undetermined only: the values that could still change its outcome (a branch the
+    #: values present already decide does not count)
+    missing: list[str] = []
 
 
 class SignalResult(_Out):
@@ -116,16 +160,10 @@ class SignalResult(_Out):
     conditions: list[ConditionResult]
 
 
-class UndeterminedRule(_Out):
-    rule: str
-    title: str
-    missing: list[str]
-
-
 class DataGap(_Out):
     indicator: str
     title: str
-    #: rules this indicator's absence leaves undetermined
+    #: undetermined rules this indicator's value could decide
     rules: list[str]
 
 
@@ -154,21 +192,51 @@ class Sensitivity(_Out):
     changes: list[SensitivityChange]
 
 
-class Decision(_Out):
-    """Ranked recommendations with reasons, withheld measures, signals, and what is unknown."""
+class DecisionModel(_Out):
+    """Ranked recommendations with reasons, withheld measures, signals, and what is unknown.
 
+    The schema of a decision and its typed form; `decision.document.Decision` holds one.
+    """
+
+    decision_version: Literal[2] = DECISION_VERSION
     country: str
     period: str | None
     ruleset: str
     recommendations: list[Recommendation]
     withheld: list[WithheldMeasure]
     signals: list[SignalResult]
-    fired: list[str]
-    undetermined: list[UndeterminedRule]
-    data_gaps: list[DataGap]
+    #: every rule that fired or could not be decided, by rule id: the decision's reasons
+    rules: dict[str, RuleExplanation]
+    #: rules the profile's values cannot decide (explained under `rules`)
+    undetermined: list[str] = []
+    data_gaps: list[DataGap] = []
     #: only when asked for (`advisor recommend --sensitivity`, `?sensitivity=true`)
     sensitivity: list[Sensitivity] | None = None
 
-    def to_json(self) -> str:
-        """The canonical JSON form: stable key order, two-space indent."""
-        return self.model_dump_json(indent=2)
+
+def json_fields(model: BaseModel) -> dict[str, Any]:
+    """An output model as orjson writes it (its `default`): the fields in declaration
+    order, an optional field left out at its default (null, or an empty list)."""
+    if not isinstance(model, _Out):
+        raise TypeError(f"not JSON: {type(model).__name__}")
+    fields = model.__dict__
+    nulls, empties = _optional(type(model))
+    if not (nulls or empties):
+        return fields
+    return {
+        k: v
+        for k, v in fields.items()
+        if not ((v is None and k in nulls) or (v == [] and k in empties))
+    }
+
+
+@functools.cache
+def _optional(model: type[_Out]) -> tuple[frozenset[str], frozenset[str]]:
+    """The fields whose default is null, and those whose default is an empty list: each
+    left out of the JSON at its default, and read back as it."""
+    defaults = {
+        name: info.default for name, info in model.model_fields.items() if not info.is_required()
+    }
+    nulls = frozenset(name for name, default in defaults.items() if default is None)
+    empties = frozenset(name for name, default in defaults.items() if default == [])
+    return nulls, empties

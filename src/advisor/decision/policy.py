@@ -10,6 +10,15 @@ map and the impact report all ask here. The policy:
 - a **safeguard** is attached to a recommended measure when the rule stating it fires
   (a withheld or unrecommended measure has nothing to attach it to).
 
+Missing data is not false. A rule the profile's values cannot decide (undetermined) acts
+provisionally on a measure that firing rules recommend:
+
+- its safeguard is attached as **provisional**: the conditionality stays in view;
+- its withholding does not apply but is shown (**possibly withheld**), unless the rule is
+  `precautionary`: then it withholds while undetermined, as a precaution.
+
+An undetermined rule never recommends, and never withholds a measure nobody recommends.
+
 `rule_actions(rule)` lists what one rule does. `PolicyIndex(ruleset)` indexes that once
 per rule set, by rule and by measure, and resolves fired rules (`resolve`,
 `final_priority`); build it once and keep it (the `Advisor` does): building it touches
@@ -95,6 +104,10 @@ class Recommended:
     by: tuple[Action, ...]
     #: the safeguards of firing rules on the measure, by rule id
     safeguards: tuple[Action, ...]
+    #: the safeguards of undetermined rules on the measure, by rule id
+    provisional: tuple[Action, ...] = ()
+    #: withholdings of undetermined, not precautionary, rules, by rule id
+    possibly_withheld_by: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +119,8 @@ class Withheld:
     by: tuple[Action, ...]
     #: the recommending actions of fired rules that the withholding overrides, by rule id
     overridden: tuple[Action, ...]
+    #: withholdings by undetermined precautionary rules, by rule id
+    precautionary: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +175,45 @@ class PolicyIndex:
         """The ids of the measures the rule acts on in any way, sorted."""
         return sorted({action.measure for action in self._by_rule[rule_id]})
 
-    def resolve(self, fired: Iterable[Rule]) -> Resolution:
-        """The measures these fired rules recommend (merged priority, safeguards) and withhold."""
+    def resolve(self, fired: Iterable[Rule], undetermined: Iterable[Rule] = ()) -> Resolution:
+        """What these fired rules decide (merged priority, safeguards, withholding), with the
+        undetermined rules acting provisionally (see the module's docstring)."""
+        recommending, withholding, guarding = self._gather(fired)
+        _, maybe_withholding, maybe_guarding = self._gather(undetermined)
+        cautious: dict[str, list[Action]] = defaultdict(list)
+        for measure, actions in maybe_withholding.items():
+            for action in actions:
+                if action.rule.spec.precautionary and measure in recommending:
+                    cautious[measure].append(action)
+        recommended = []
+        for measure, actions in recommending.items():
+            if measure in withholding or measure in cautious:
+                continue
+            by = sorted(actions, key=_by_priority)  # the first has the merged priority
+            recommended.append(
+                Recommended(
+                    measure,
+                    _priority(by[0]),
+                    tuple(by),
+                    tuple(sorted(guarding.get(measure, ()), key=_by_rule_and_text)),
+                    tuple(sorted(maybe_guarding.get(measure, ()), key=_by_rule_and_text)),
+                    tuple(sorted(maybe_withholding.get(measure, ()), key=_by_rule_id)),
+                )
+            )
+        recommended.sort(key=lambda r: (-r.priority.rank, r.measure))
+        withheld = tuple(
+            Withheld(
+                measure,
+                tuple(sorted(withholding.get(measure, ()), key=_by_rule_id)),
+                tuple(sorted(recommending.get(measure, ()), key=_by_rule_id)),
+                tuple(sorted(cautious.get(measure, ()), key=_by_rule_id)),
+            )
+            for measure in sorted(withholding.keys() | cautious.keys())
+        )
+        return Resolution(tuple(recommended), withheld)
+
+    def _gather(self, rules: Iterable[Rule]) -> tuple[dict[str, list[Action]], ...]:
+        """The rules' recommend, withhold and safeguard actions, each by measure."""
         recommending: dict[str, list[Action]] = defaultdict(list)
         withholding: dict[str, list[Action]] = defaultdict(list)
         guarding: dict[str, list[Action]] = defaultdict(list)
@@ -170,25 +222,10 @@ class PolicyIndex:
             ActionKind.WITHHOLD: withholding,
             ActionKind.SAFEGUARD: guarding,
         }
-        for rule in fired:
+        for rule in rules:
             for action in self._by_rule[rule.id]:
                 kinds[action.kind][action.measure].append(action)
-        recommended = []
-        for measure, actions in recommending.items():
-            if measure not in withholding:
-                by = sorted(actions, key=_by_priority)  # the first has the merged priority
-                guards = sorted(guarding.get(measure, ()), key=_by_rule_and_text)
-                recommended.append(Recommended(measure, _priority(by[0]), tuple(by), tuple(guards)))
-        recommended.sort(key=lambda r: (-r.priority.rank, r.measure))
-        withheld = tuple(
-            Withheld(
-                measure,
-                tuple(sorted(actions, key=_by_rule_id)),
-                tuple(sorted(recommending.get(measure, ()), key=_by_rule_id)),
-            )
-            for measure, actions in sorted(withholding.items())
-        )
-        return Resolution(tuple(recommended), withheld)
+        return recommending, withholding, guarding
 
     def final_priority(self, measure: str, fired: Iterable[Rule]) -> Priority | None:
         """The measure's priority when these rules fire; None if withheld or not recommended."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
+from advisor.decision.document import Decision
 from advisor.decision.explain import format_margin, format_value
-from advisor.decision.model import ConditionResult, Decision
+from advisor.decision.model import ConditionResult, Recommendation
 
 __all__ = ["render_decision"]
 
@@ -47,10 +48,10 @@ def _recommendation_table(decision: Decision) -> list[str]:
     lines = [f"Recommendations ({len(decision.recommendations)})"]
     if decision.recommendations:
         rows = [
-            (str(i), r.priority.value, r.measure, r.area.value, str(len(r.reasons)))
+            (str(i), r.priority.value, r.measure, r.area.value, str(len(r.rules)), _marks(r))
             for i, r in enumerate(decision.recommendations, 1)
         ]
-        header = ("#", "priority", "measure", "area", "rules")
+        header = ("#", "priority", "measure", "area", "rules", "safeguards")
         widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
         fmt = "  ".join(f"{{:<{w}}}" for w in widths)
         lines.append(fmt.format(*header))
@@ -62,16 +63,42 @@ def _recommendation_table(decision: Decision) -> list[str]:
     return lines
 
 
+def _marks(rec: Recommendation) -> str:
+    """What the table says beside a measure: its safeguards, and whether it may be withheld."""
+    marks = []
+    applied = sum(1 for g in rec.safeguards if g.status == "applied")
+    provisional = len(rec.safeguards) - applied
+    if applied:
+        marks.append(f"{applied} safeguard{'s' if applied > 1 else ''}")
+    if provisional:
+        marks.append(f"{provisional} PROVISIONAL safeguard{'s' if provisional > 1 else ''}")
+    if rec.possibly_withheld_by:
+        marks.append("MAY BE WITHHELD")
+    return ", ".join(marks)
+
+
 def _recommendation_reasons(decision: Decision, width: int) -> list[str]:
     lines: list[str] = []
     for index, rec in enumerate(decision.recommendations, 1):
         lines.append(f"{index}. {rec.title} [{rec.priority.value}]")
-        for reason in rec.reasons:
-            wrapped = textwrap.wrap(f"{reason.rule}: {reason.because}", width - 6)
+        for ref in rec.rules:
+            rule = decision.rules[ref.rule]
+            wrapped = textwrap.wrap(f"{ref.rule}: {rule.because}", width - 6)
             lines += ["   - " + wrapped[0], *("     " + w for w in wrapped[1:])]
-            lines += ["       " + _condition(c) for c in reason.conditions if c.holds]
+            lines += ["       " + _condition(c) for c in rule.conditions if c.holds]
         for guard in rec.safeguards:
-            lines.append(f"   ! safeguard ({guard.rule}): {guard.requires}")
+            if guard.status == "applied":
+                lines.append(f"   ! safeguard ({guard.rule}): {guard.requires}")
+            else:
+                lines.append(
+                    f"   ? provisional safeguard ({guard.rule}, undecided for lack of "
+                    f"{', '.join(guard.missing)}): {guard.requires}"
+                )
+        for maybe in rec.possibly_withheld_by:
+            lines.append(
+                f"   ? may be withheld by {maybe.rule} (undecided for lack of "
+                f"{', '.join(maybe.missing)})"
+            )
     if decision.recommendations:
         lines.append("")
     return lines
@@ -82,11 +109,18 @@ def _withheld(decision: Decision, width: int) -> list[str]:
         return []
     lines = [f"Withheld ({len(decision.withheld)})"]
     for withheld in decision.withheld:
-        lines.append(
-            f"  {withheld.measure}: withheld by " + ", ".join(r.rule for r in withheld.reasons)
-        )
-        for text in [*withheld.why, *(r.because for r in withheld.reasons)]:
-            lines += ["     " + w for w in textwrap.wrap(text, width - 6)]
+        lines.append(f"  {withheld.measure}: withheld by " + ", ".join(w.rule for w in withheld.by))
+        for by in withheld.by:
+            texts = [by.reason] if by.reason else []
+            if by.precautionary:
+                texts.append(
+                    f"As a precaution, while {by.rule} cannot be decided: collecting "
+                    f"{', '.join(by.missing)} may release it."
+                )
+            else:
+                texts.append(decision.rules[by.rule].because)
+            for text in texts:
+                lines += ["     " + w for w in textwrap.wrap(text, width - 6)]
     lines.append("")
     return lines
 
@@ -96,8 +130,9 @@ def _signals_and_gaps(decision: Decision) -> list[str]:
     if decision.undetermined:
         lines.append("")
         lines.append(f"Undetermined for lack of data ({len(decision.undetermined)})")
-        for item in decision.undetermined:
-            lines.append(f"  {item.rule}: missing " + ", ".join(item.missing))
+        for rule_id in decision.undetermined:
+            missing = decision.rules[rule_id].missing
+            lines.append(f"  {rule_id}: missing " + ", ".join(missing))
     if decision.data_gaps:
         lines.append("")
         lines.append("Data gaps (indicators whose absence hides the most rules)")

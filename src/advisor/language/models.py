@@ -238,6 +238,11 @@ class RuleSpec(_Spec):
     when: RawCondition = Field(description="The condition under which the rule fires.")
     recommend: tuple[Recommend, ...] = Field(default=(), description="Measures to recommend.")
     withhold: tuple[Withhold, ...] = Field(default=(), description="Measures not to offer.")
+    precautionary: bool = Field(
+        default=False,
+        description="Withhold while the rule cannot be decided for lack of data, not only "
+        "when it fires; the decision names the data that would release the measure.",
+    )
     safeguard: tuple[Safeguard, ...] = Field(
         default=(), description="Conditions attached to measures when they are recommended."
     )

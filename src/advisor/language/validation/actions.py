@@ -56,6 +56,15 @@ def check_actions(
                     )
                 )
             seen.add(action.measure)
+    if spec.precautionary and not spec.withhold:
+        problems.append(
+            Problem(
+                entry.doc.locate((*entry.path, "precautionary")),
+                "precautionary: true applies to withholding, and the rule withholds nothing",
+                "precautionary-without-withhold",
+                "add a `withhold:` list, or remove `precautionary`",
+            )
+        )
     recommended = {a.measure for a in spec.recommend}
     for action in spec.withhold:
         if action.measure in recommended:

@@ -1,0 +1,276 @@
+"""Each condition of a rule set compiled once for explaining: one pass per evaluation gives a
+condition's three-valued outcome (the cross-check of the engine), its atoms with the values
+they met, and, when it cannot be decided, the values that could still decide it.
+
+Compiled with the rule set (`Explainer(ruleset)`, kept by the `Advisor`), so an evaluation
+neither walks the condition classes nor parses a `because` template again.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeAlias
+
+from advisor.decision.explain import fill_placeholder
+from advisor.language.expressions import (
+    AllOf,
+    AnyOf,
+    Atom,
+    Between,
+    Comparison,
+    Condition,
+    Membership,
+    Not,
+    SignalRef,
+    Truth3,
+    Value,
+    normalise_number,
+)
+from advisor.language.profile import Series
+from advisor.language.ruleset import RuleSet
+from advisor.language.templates import PLACEHOLDER
+
+__all__ = ["Because", "ConditionPlan", "Explainer", "Outcome"]
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+#: a compiled condition: ("leaf", index), ("all"|"any", children), ("not", child)
+Node: TypeAlias = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    """One atom or signal reference, with everything its explanation needs precomputed."""
+
+    text: str
+    #: the operand key read; None for a signal reference
+    key: str | None
+    signal: str | None
+    operator: str | None
+    threshold: Any
+    test: Callable[[Value], bool] | None
+    #: the margin of a held numeric atom: "above" (value - t), "below" (t - value), "between"
+    margin_kind: str | None
+    low: float = 0.0
+    high: float = 0.0
+
+    def margin(self, value: Value) -> float | None:
+        if self.margin_kind is None or isinstance(value, bool | str):
+            return None
+        if self.margin_kind == "above":
+            return float(normalise_number(value - self.low))
+        if self.margin_kind == "below":
+            return float(normalise_number(self.low - value))
+        return float(normalise_number(min(value - self.low, self.high - value)))
+
+
+class Outcome(NamedTuple):
+    """A condition evaluated once: its truth, and each atom's outcome in reading order."""
+
+    truth: Truth3
+    holds: tuple[Truth3, ...]
+
+
+class ConditionPlan:
+    """One rule's or signal's condition, compiled."""
+
+    __slots__ = ("_leaves", "_probes", "_tree")
+
+    def __init__(self, condition: Condition) -> None:
+        leaves: list[_Leaf] = []
+        self._tree = _compile(condition, leaves)
+        self._leaves = tuple(leaves)
+        self._probes = tuple(_probe(leaf) for leaf in leaves)
+
+    def outcome(self, values: Mapping[str, Value], signals: Mapping[str, Truth3]) -> Outcome:
+        holds = tuple([probe(values, signals) for probe in self._probes])
+        return Outcome(_truth(self._tree, holds), holds)
+
+    def results(
+        self, outcome: Outcome, values: Mapping[str, Value], signals: Mapping[str, Truth3]
+    ) -> list[dict[str, Any]]:
+        """Every atom, in reading order, with the value it met, its threshold and margin:
+        `ConditionResult`'s JSON (a field at its default left out)."""
+        out: list[dict[str, Any]] = []
+        for leaf, holds in zip(self._leaves, outcome.holds, strict=True):
+            result: dict[str, Any] = {"condition": leaf.text, "holds": holds}
+            if leaf.key is not None:
+                result["reads"] = leaf.key
+                value = values.get(leaf.key)
+                if value is not None:
+                    result["value"] = value
+                if leaf.threshold is not None:
+                    result["threshold"] = leaf.threshold
+                margin = leaf.margin(value) if holds and value is not None else None
+                if margin is not None:
+                    result["margin"] = margin
+            out.append(result)
+        return out
+
+    def deciding(self, outcome: Outcome, signal_missing: Callable[[str], set[str]]) -> set[str]:
+        """The operand keys whose values could still decide an undetermined condition:
+        those under an undecided branch; a branch already decided does not count."""
+        found: set[str] = set()
+        _deciding(self._tree, outcome.holds, self._leaves, signal_missing, found)
+        return found
+
+
+class Because:
+    """A `because` template split once into text and placeholder keys."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, template: str) -> None:
+        parts: list[tuple[str, str | None]] = []
+        last = 0
+        for match in PLACEHOLDER.finditer(template):
+            parts.append((template[last : match.start()], match.group(1)))
+            last = match.end()
+        parts.append((template[last:], None))
+        self._parts = tuple(parts)
+
+    def render(
+        self, values: Mapping[str, Value], indicators: Mapping[str, Value | Series] | None
+    ) -> str:
+        """Filled with the profile's values; see `decision.explain.render_because`."""
+        out = []
+        for text, key in self._parts:
+            out.append(text)
+            if key is not None:
+                out.append(fill_placeholder(key, values, indicators))
+        return "".join(out)
+
+
+class Explainer:
+    """The compiled conditions and `because` texts of every rule and signal of a rule set."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.rules = {rid: ConditionPlan(rule.condition) for rid, rule in ruleset.rules.items()}
+        self.signals = {
+            sid: ConditionPlan(signal.condition) for sid, signal in ruleset.signals.items()
+        }
+        self.because = {rid: Because(rule.spec.because) for rid, rule in ruleset.rules.items()}
+        #: per operand key, the rules that read it (directly or through signals)
+        readers: dict[str, list[str]] = {}
+        for rule_id, reads in ruleset.rule_operands.items():
+            for key in reads:
+                readers.setdefault(key, []).append(rule_id)
+        self._readers = readers
+
+    def lacking(self, values: Mapping[str, Value]) -> set[str]:
+        """The rules that read a value the profile lacks: the only ones, besides those that
+        fired, that the values present cannot have decided false."""
+        found: set[str] = set()
+        for key, rules in self._readers.items():
+            if key not in values:
+                found.update(rules)
+        return found
+
+
+def _compile(condition: Condition, leaves: list[_Leaf]) -> Node:
+    if isinstance(condition, AllOf | AnyOf):
+        kind = "all" if isinstance(condition, AllOf) else "any"
+        return (kind, tuple(_compile(item, leaves) for item in condition.items))
+    if isinstance(condition, Not):
+        return ("not", _compile(condition.item, leaves))
+    leaves.append(_leaf(condition))
+    return ("leaf", len(leaves) - 1)
+
+
+def _leaf(atom: Atom | SignalRef) -> _Leaf:
+    if isinstance(atom, SignalRef):
+        return _Leaf(atom.text, None, atom.signal, None, None, None, None)
+    key = atom.operand.key
+    if isinstance(atom, Comparison):
+        compare, right = _COMPARE[atom.op], atom.value
+        kind = None
+        if isinstance(right, int | float) and not isinstance(right, bool):
+            kind = (
+                "above" if atom.op in (">", ">=") else "below" if atom.op in ("<", "<=") else None
+            )
+        low = float(right) if kind else 0.0
+        return _Leaf(atom.text, key, None, atom.op, right, lambda v: compare(v, right), kind, low)
+    if isinstance(atom, Between):
+        low, high = atom.low, atom.high
+        return _Leaf(
+            atom.text,
+            key,
+            None,
+            "between",
+            [low, high],
+            lambda v: low <= v <= high,  # type: ignore[operator]
+            "between",
+            low,
+            high,
+        )
+    if isinstance(atom, Membership):
+        members = atom.values
+        return _Leaf(atom.text, key, None, "in", list(members), lambda v: v in members, None)
+    return _Leaf(atom.text, key, None, None, None, lambda v: v is True, None)
+
+
+Probe = Callable[[Mapping[str, Value], Mapping[str, Truth3]], Truth3]
+
+
+def _probe(leaf: _Leaf) -> Probe:
+    """The leaf's outcome for a profile's values and the signals' states, as one call."""
+    signal, key, test = leaf.signal, leaf.key, leaf.test
+    if signal is not None:
+        return lambda values, signals: signals.get(signal)
+    assert key is not None, "an atom reads an operand"
+    assert test is not None, "an atom has a test"
+
+    def probe(values: Mapping[str, Value], signals: Mapping[str, Truth3]) -> Truth3:
+        value = values.get(key)
+        return None if value is None else test(value)
+
+    return probe
+
+
+def _truth(node: Node, holds: tuple[Truth3, ...]) -> Truth3:
+    kind = node[0]
+    if kind == "leaf":
+        return holds[node[1]]
+    if kind == "not":
+        inner = _truth(node[1], holds)
+        return None if inner is None else not inner
+    decisive = kind == "any"  # any: one True decides; all: one False decides
+    result: Truth3 = not decisive
+    for child in node[1]:
+        outcome = _truth(child, holds)
+        if outcome is decisive:
+            return decisive
+        if outcome is None:
+            result = None
+    return result
+
+
+def _deciding(
+    node: Node,
+    holds: tuple[Truth3, ...],
+    leaves: tuple[_Leaf, ...],
+    signal_missing: Callable[[str], set[str]],
+    found: set[str],
+) -> None:
+    """Collect what an undetermined node needs (the caller checked it is undetermined)."""
+    kind = node[0]
+    if kind == "leaf":
+        leaf = leaves[node[1]]
+        if leaf.signal is not None:
+            found |= signal_missing(leaf.signal)
+        else:
+            found.add(leaf.key)  # type: ignore[arg-type]
+        return
+    children = (node[1],) if kind == "not" else node[1]
+    for child in children:
+        if _truth(child, holds) is None:  # a decided branch cannot change the outcome
+            _deciding(child, holds, leaves, signal_missing, found)
