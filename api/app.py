@@ -16,7 +16,7 @@ from .deps import Services
 from .errors import ApiError, install_error_handlers
 from .holder import RuleSetHolder
 from .metrics import Metrics, MetricsMiddleware
-from .openapi import install_openapi
+from .openapi import install_openapi, operation_id
 from .routes import catalogue, decisions, health, recommendations, ruleset
 from .settings import Settings
 from .watcher import RuleSetWatcher
@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

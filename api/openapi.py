@@ -1,9 +1,14 @@
 """The OpenAPI schema, with the profile's JSON Schema built from the loaded indicator catalogue.
 
-A profile's `indicators` object lists exactly the indicators of the rule set
+A profile's `indicators` object lists exactly the indicators (ids and aliases) of the rule set
 being served, each with its type, range or categories, so the schema says what
 the service accepts and clients (and schemathesis) can generate valid profiles.
 It is rebuilt when the rule set's content hash changes.
+
+The schema is shaped for client generators (openapi-python-client among them):
+closed objects list their names in `propertyNames` (see `open_objects`),
+operations have short ids (`operation_id`), and a YAML body is a file whose
+content the profile schema describes (see `profile_body`).
 """
 
 from __future__ import annotations
@@ -14,12 +19,22 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from advisor import ProfileError, RuleSet, SituationProfile
-from advisor.language.json_schema import indicator_schema
+from advisor.language.json_schema import profile_maps
 from advisor.language.profile import check_profile, parse_profile
 
-__all__ = ["BATCH_REF", "PROFILE_REF", "example_profile", "install_openapi", "profile_body"]
+__all__ = [
+    "BATCH_REF",
+    "OPERATION_IDS",
+    "PROFILE_REF",
+    "example_profile",
+    "install_openapi",
+    "open_objects",
+    "operation_id",
+    "profile_body",
+]
 
 PROFILE_REF = "#/components/schemas/SituationProfile"
 BATCH_REF = "#/components/schemas/ProfileBatch"
@@ -42,21 +57,39 @@ _LIBYA_2024: dict[str, Any] = {
 
 
 def profile_schema(ruleset: RuleSet) -> dict[str, Any]:
+    """The profile's schema, its `indicators` and `sources` as the editor schemas have them."""
     schema = SituationProfile.model_json_schema()
     properties = schema["properties"]
+    maps = profile_maps(ruleset)
     properties["indicators"] = {
-        "type": "object",
-        "description": "Indicator values, each as the catalogue defines it (GET /v1/indicators).",
-        "properties": {i: indicator_schema(spec) for i, spec in ruleset.indicators.items()},
-        "additionalProperties": False,
+        **maps["indicators"],
+        "description": "Indicator values, each as the catalogue defines it (GET /v1/indicators), "
+        "named by its id or one of its aliases.",
     }
     properties["sources"] = {
-        "type": "object",
+        **maps["sources"],
         "description": "Where each indicator's value comes from.",
-        "properties": {i: {"type": "string"} for i in ruleset.indicators},
-        "additionalProperties": False,
     }
-    return schema
+    opened: dict[str, Any] = open_objects(schema)
+    return opened
+
+
+def open_objects(node: Any) -> Any:
+    """The schema with each closed object's names listed in `propertyNames` instead.
+
+    The same objects validate. A client generator reads `additionalProperties: false`
+    as "drop any other key" (openapi-python-client's models do), so a misspelt name would
+    vanish in the client instead of reaching the service, which names it in a 422.
+    """
+    if isinstance(node, list):
+        return [open_objects(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: open_objects(value) for key, value in node.items()}
+    if out.get("additionalProperties") is False and "properties" in out:
+        del out["additionalProperties"]
+        out["propertyNames"] = {"enum": list(out["properties"])}
+    return out
 
 
 def example_profile(ruleset: RuleSet) -> dict[str, Any]:
@@ -74,14 +107,59 @@ def example_profile(ruleset: RuleSet) -> dict[str, Any]:
 
 
 def profile_body(ref: str) -> dict[str, Any]:
-    """An `openapi_extra` request body: JSON or YAML, with the given schema."""
-    content = {"schema": {"$ref": ref}}
+    """An `openapi_extra` request body: JSON with the given schema, or YAML text of it.
+
+    The YAML body is declared as a binary string (its decoded content described by
+    `contentSchema`): generators that know no YAML can then still send a file as it is
+    written (openapi-python-client, told `application/yaml: application/octet-stream`
+    in its `content_type_overrides`).
+    """
+    yaml = {
+        "type": "string",
+        "format": "binary",
+        "contentMediaType": "application/yaml",
+        "contentSchema": {"$ref": ref},
+        "description": "The same document as the JSON body, written in YAML.",
+    }
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": dict(content), "application/yaml": dict(content)},
+            "content": {
+                "application/json": {"schema": {"$ref": ref}},
+                "application/yaml": {"schema": yaml},
+            },
         }
     }
+
+
+OPERATION_IDS = {
+    "recommend": "recommend",
+    "recommend_batch": "recommendBatch",
+    "decision": "getDecision",
+    "indicators": "listIndicators",
+    "measures": "listMeasures",
+    "signals": "listSignals",
+    "rules": "listRules",
+    "rule": "getRule",
+    "ruleset": "getRuleSet",
+    "reload": "reloadRuleSet",
+    "healthz": "checkHealth",
+    "readyz": "checkReadiness",
+    "metrics": "getMetrics",
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """A short operation id (a generated client's method name): `recommend`, `getDecision`.
+
+    FastAPI's default joins the function name, path and method
+    (`recommend_v1_recommendations_post`). A route missing from OPERATION_IDS gets its
+    function name in camelCase.
+    """
+    if route.name in OPERATION_IDS:
+        return OPERATION_IDS[route.name]
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def install_openapi(app: FastAPI, ruleset: Callable[[], RuleSet], max_batch: int) -> None:
@@ -99,19 +177,21 @@ def install_openapi(app: FastAPI, ruleset: Callable[[], RuleSet], max_batch: int
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["SituationProfile"] = profile_schema(current)
-            components["ProfileBatch"] = {
-                "type": "object",
-                "properties": {
-                    "profiles": {
-                        "type": "array",
-                        "items": {"$ref": PROFILE_REF},
-                        "minItems": 1,
-                        "maxItems": max_batch,
-                    }
-                },
-                "required": ["profiles"],
-                "additionalProperties": False,
-            }
+            components["ProfileBatch"] = open_objects(
+                {
+                    "type": "object",
+                    "properties": {
+                        "profiles": {
+                            "type": "array",
+                            "items": {"$ref": PROFILE_REF},
+                            "minItems": 1,
+                            "maxItems": max_batch,
+                        }
+                    },
+                    "required": ["profiles"],
+                    "additionalProperties": False,
+                }
+            )
             example = example_profile(current)
             for path, item in schema["paths"].items():
                 body = item.get("post", {}).get("requestBody", {})

@@ -54,6 +54,7 @@ __all__ = [
     "file_kind",
     "indicator_schema",
     "link_file",
+    "profile_maps",
     "render_schemas",
     "stale_files",
 ]
@@ -251,21 +252,8 @@ def _with_ids(schema: dict[str, Any], ruleset: RuleSet, *, profile: bool) -> Non
     """Put the rule set's ids where a profile or a rule file names them."""
     if profile:
         properties = schema["properties"]
-        # a profile may name an indicator by one of its aliases (the World Bank's codes)
-        named = [(name, spec) for spec in ruleset.indicators.values() for name in _names(spec)]
-        properties["indicators"] = {
-            **properties["indicators"],
-            "properties": {name: _indicator_by_name(name, spec) for name, spec in named},
-            "additionalProperties": False,
-        }
-        properties["sources"] = {
-            **properties["sources"],
-            "properties": {
-                name: {"type": "string", "description": f"Where {spec.title} comes from."}
-                for name, spec in named
-            },
-            "additionalProperties": False,
-        }
+        for name, described in profile_maps(ruleset).items():
+            properties[name] = {**properties[name], **described}
         return
     definitions = schema["definitions"]
     measures = {
@@ -297,6 +285,29 @@ def _condition_with_ids(ruleset: RuleSet) -> dict[str, Any]:
     }
 
 
+def profile_maps(ruleset: RuleSet) -> dict[str, dict[str, Any]]:
+    """A profile's `indicators` and `sources` objects for the rule set: one property per
+    indicator id and alias, no other name. The editor schemas and the OpenAPI schema
+    both take them from here."""
+    # a profile may name an indicator by one of its aliases (the World Bank's codes)
+    named = [(name, spec) for spec in ruleset.indicators.values() for name in _names(spec)]
+    return {
+        "indicators": {
+            "type": "object",
+            "properties": {name: _indicator_by_name(name, spec) for name, spec in named},
+            "additionalProperties": False,
+        },
+        "sources": {
+            "type": "object",
+            "properties": {
+                name: {"type": "string", "description": f"Where {spec.title} comes from."}
+                for name, spec in named
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
 def _names(spec: IndicatorSpec) -> list[str]:
     """The indicator's id, then its aliases."""
     return [spec.id, *spec.aliases]
@@ -322,11 +333,13 @@ def indicator_schema(spec: IndicatorSpec) -> dict[str, Any]:
         number |= {"minimum": low} if math.isfinite(low) else {}
         number |= {"maximum": high} if math.isfinite(high) else {}
     if spec.type is IndicatorType.SERIES:
+        # propertyNames rather than patternProperties: client generators (openapi-python-client)
+        # read the values' schema from additionalProperties and drop what it forbids
         return {
             "type": "object",
             "minProperties": 1,
-            "patternProperties": {PERIOD_PATTERN: number},
-            "additionalProperties": False,
+            "propertyNames": {"pattern": PERIOD_PATTERN},
+            "additionalProperties": number,
             **described,
         }
     return {**number, **described}
