@@ -8,9 +8,9 @@ same JSON byte for byte.
 from __future__ import annotations
 
 import functools
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from advisor.language.models import Area, Priority
 
@@ -198,7 +198,11 @@ class DecisionModel(_Out):
     The schema of a decision and its typed form; `decision.document.Decision` holds one.
     """
 
-    decision_version: Literal[2] = DECISION_VERSION
+    # an enum rather than pydantic's `const`: client generators write `const` as broken code
+    decision_version: Annotated[
+        Literal[2],
+        WithJsonSchema({"type": "integer", "enum": [DECISION_VERSION], "default": 2}),
+    ] = DECISION_VERSION
     country: str
     period: str | None
     ruleset: str
