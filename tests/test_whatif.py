@@ -70,7 +70,10 @@ def test_set_and_unset_change_the_decision_not_the_file() -> None:
             "migration.departures_to_italy={22: 1, 2023: 2}",
             "--set migration.departures_to_italy={22: 1, 2023: 2}: 22: a period is a year",
         ),
-        ("gti.score={a: [", "--set gti.score={a: [: the value is not readable"),
+        (
+            "gti.score={a: [",
+            "--set gti.score={a: [: the value is not readable (did not find expected node content)",
+        ),
     ],
 )
 def test_a_bad_setting_is_refused_by_name(setting: str, message: str) -> None:

@@ -85,7 +85,13 @@ def _setting(
         return None
     doc = parse_yaml(text, COMMAND_LINE)
     if doc.problems:
-        problems.append(ProfileProblem(where, "the value is not readable", "bad-setting"))
+        first = doc.problems[0]  # what YAML said, without its line: the value is one line
+        reason = first.message.removeprefix("YAML syntax error: ")
+        problems.append(
+            ProfileProblem(
+                where, f"the value is not readable ({reason})", "bad-setting", first.suggestion
+            )
+        )
         return None
     trial = {"country": "-", "indicators": {indicator_id: doc.data}}
     try:
