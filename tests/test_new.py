@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.analysis.scaffold import scenario_edit
 from advisor.language.files import load_ruleset
 from advisor.language.json_schema import HEADER_PREFIX
 
@@ -132,3 +133,33 @@ def test_a_rule_with_only_a_likely_mistake_is_written_and_the_warning_shown(
     assert "rules: validates with the new rule" in made.stdout
     assert "warning: change(migration.departures_to_italy) compared with 25" in made.stderr
     assert "does not validate" not in made.stdout
+
+
+def test_the_silent_scenario_of_a_series_rule_sits_just_across_its_threshold(
+    tmp_path: Path,
+) -> None:
+    # change(s.x) >= 25%: the silent series is the nearest one that silences the rule
+    # (a change just under 25%), not the first one found (a fall to 0).
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yaml").write_text(
+        """
+indicators:
+  - {id: s.x, title: X, type: series, range: [0, 1000000]}
+measures:
+  - {id: m, title: M, area: diplomacy, description: d, outcomes: [o], horizon: short}
+rules:
+  - id: surge
+    title: Surge
+    when: change(s.x) >= 25%
+    recommend: [{measure: m, priority: low}]
+    because: b
+    source: s
+""",
+        encoding="utf-8",
+    )
+    edit = scenario_edit(load_ruleset(rules), "surge", "m", rules / "r.yaml", tmp_path)
+    silent = edit.text.split("stays silent just across its threshold")[1]
+    rows = [line.split("|")[1:3] for line in silent.splitlines() if "| 20" in line]
+    earlier, latest = (float(value) for _, value in rows)
+    assert 0.2 < latest / earlier - 1 < 0.25

@@ -365,4 +365,13 @@ def _distance(now: object, value: object) -> float:
     numbers = (int, float)
     if isinstance(now, numbers) and isinstance(value, numbers) and not isinstance(now, bool):
         return abs(float(value) - float(now))
+    if isinstance(now, Mapping) and isinstance(value, Mapping):
+        # two series: the relative change summed over their periods (a period only one
+        # of them has counts fully), so the nearest silencing series is tried first
+        return sum(
+            abs(float(value[p]) - float(now[p])) / max(abs(float(now[p])), 1.0)
+            if p in now and p in value
+            else 1.0
+            for p in {*now, *value}
+        )
     return 0.0 if not isinstance(value, Mapping) else 1.0
