@@ -35,6 +35,8 @@ class Recommender:
     serving: ServingRuleSet
     log: DecisionLog
     metrics: Metrics
+    #: the name of the caller's token, recorded with each decision (None: no token)
+    token: str | None = None
 
     def one(self, document: Any, *, sensitivity: bool = False) -> str:
         """The JSON answer for one profile: the decision with its `decision_id` first."""
@@ -94,6 +96,8 @@ class Recommender:
                 ruleset=decision.ruleset,
                 profile=profile.model_dump_json(),
                 decision=decision.model_dump_json(),  # compact: 40% smaller, faster
+                token=self.token,
+                country=profile.country,
             )
             for profile, decision in decisions
         ]
