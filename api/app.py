@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from advisor import RuleSet
 
+from .access import AccessControl, AccessGuard
 from .decision_log import DecisionLog
 from .deps import Services
 from .errors import ApiError, install_error_handlers
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await run_in_threadpool(_start, settings, metrics)
         app.state.services = services
+        app.state.access = await run_in_threadpool(_access, settings, services.log)
         services.watcher.start()
         try:
             yield
@@ -54,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    app.add_middleware(AccessGuard)  # inside the metrics: refusals are counted too
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (recommendations, catalogue, ruleset, decisions, health):
         app.include_router(module.router)
@@ -76,6 +79,12 @@ def _start(settings: Settings, metrics: Metrics) -> Services:
         log.migrate()
     watcher = RuleSetWatcher(holder, settings.reload_interval, settings.runtime_dir)
     return Services(settings, holder, watcher, log, metrics)
+
+
+def _access(settings: Settings, log: DecisionLog) -> AccessControl:
+    access = AccessControl.for_settings(settings, log.engine)
+    access.start()  # logs whether tokens are needed or only loopback clients are served
+    return access
 
 
 def _version() -> str:

@@ -61,6 +61,9 @@ decisions = Table(
     # JSON as text: the decision exactly as the client received it, byte for byte
     Column("profile", Text, nullable=False),
     Column("decision", Text, nullable=False),
+    # the name of the token that wrote it (NULL: written without one); see api/access
+    Column("token", String(64), nullable=True),
+    Column("country", String(120), nullable=True),
 )
 
 
@@ -73,6 +76,9 @@ class LoggedDecision:
     ruleset: str
     profile: str
     decision: str
+    #: the name of the token that wrote it; None when written without one
+    token: str | None = None
+    country: str | None = None
 
     def profile_data(self) -> Any:
         return json.loads(self.profile)
@@ -119,6 +125,8 @@ class DecisionLog:
                 "ruleset": e.ruleset,
                 "profile": e.profile,
                 "decision": e.decision,
+                "token": e.token,
+                "country": e.country,
             }
             for e in entries
         ]
@@ -135,7 +143,9 @@ class DecisionLog:
         recorded_at: datetime = row.recorded_at
         if recorded_at.tzinfo is None:  # SQLite keeps no time zone; every time written is UTC
             recorded_at = recorded_at.replace(tzinfo=UTC)
-        return LoggedDecision(row.id, recorded_at, row.ruleset, row.profile, row.decision)
+        return LoggedDecision(
+            row.id, recorded_at, row.ruleset, row.profile, row.decision, row.token, row.country
+        )
 
     def ids(self) -> set[str]:
         """Every recorded decision id (for tests and audits of small logs)."""

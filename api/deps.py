@@ -1,14 +1,16 @@
-"""Dependencies of the routes, as `Annotated` aliases: the services, the serving rule set, admin."""
+"""Dependencies of the routes, as `Annotated` aliases: the services, the serving rule set, admin.
+
+Who may call what is checked in `api.access`; `Admin` is re-exported here for the routes.
+"""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .access.deps import Admin
 from .decision_log import DecisionLog
 from .errors import ApiError
 from .holder import RuleSetHolder, ServingRuleSet
@@ -46,31 +48,3 @@ def _serving(services: ServicesDep) -> ServingRuleSet:
 
 
 Serving = Annotated[ServingRuleSet, Depends(_serving)]
-
-_bearer = HTTPBearer(
-    auto_error=False, description="The admin token (ADVISOR_ADMIN_TOKEN) as a bearer token."
-)
-
-
-def _admin(
-    services: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    expected = services.settings.admin_token
-    if expected is None:
-        raise ApiError(
-            403, "forbidden", "admin endpoints are disabled: ADVISOR_ADMIN_TOKEN is unset"
-        )
-    if credentials is None:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "an admin token is required: Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    given = credentials.credentials.encode("utf-8")
-    if not hmac.compare_digest(given, expected.get_secret_value().encode("utf-8")):
-        raise ApiError(403, "forbidden", "the admin token is wrong")
-
-
-Admin = Depends(_admin)

@@ -14,7 +14,9 @@ from .errors import LocationOut, ProblemOut
 __all__ = [
     "BatchDecisions",
     "Counts",
+    "DecisionList",
     "DecisionRecord",
+    "DecisionSummaryOut",
     "Health",
     "IndicatorOut",
     "IndicatorsOut",
@@ -61,6 +63,28 @@ class DecisionRecord(BaseModel):
     #: the profile as received and validated
     profile: dict[str, Any]
     decision: DecisionModel
+
+
+class DecisionSummaryOut(BaseModel):
+    """A decision in a list: when, with which rule set, for which country, by which token."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decision_id: str
+    recorded_at: datetime
+    ruleset: str
+    country: str | None
+    #: the name of the token that wrote it; null when written without one
+    token: str | None
+
+
+class DecisionList(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    #: newest first
+    decisions: list[DecisionSummaryOut]
+    #: the cursor of the next page (pass it as `cursor`); null on the last page
+    next: str | None
 
 
 class IndicatorOut(IndicatorSpec):
@@ -121,12 +145,12 @@ class RuleSetStatus(BaseModel):
 
     content_hash: str
     loaded_at: datetime
-    directory: str
     #: true when served from the last good copy because the rule files were broken at start
     fallback: bool
     counts: Counts
-    #: the worker process that answered (each watches the rule files itself)
-    worker: int
+    #: a random name of the worker process that answered (each watches the rule files
+    #: itself); not its PID
+    worker: str
     last_reload_error: ReloadErrorOut | None
 
 

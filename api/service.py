@@ -35,6 +35,8 @@ class Recommender:
     serving: ServingRuleSet
     log: DecisionLog
     metrics: Metrics
+    #: the name of the caller's token, recorded with each decision (None: no token)
+    token: str | None = None
 
     def one(self, document: Any, *, sensitivity: bool = False) -> str:
         """The JSON answer for one profile: the decision with its `decision_id` first."""
@@ -95,6 +97,8 @@ class Recommender:
                 profile=profile.model_dump_json(),
                 # compact version-2 JSON, serialised once (orjson), answered as stored
                 decision=decision.to_json_bytes().decode(),
+                token=self.token,
+                country=profile.country,
             )
             for profile, decision in decisions
         ]

@@ -21,7 +21,19 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the decision log; postgresql+psycopg://... for PostgreSQL.",
     )
     admin_token: SecretStr | None = Field(
-        None, description="Bearer token for the admin endpoints; unset disables them."
+        None,
+        description="An admin token from the environment, beside those of `advisor tokens` "
+        "(prefer those: they have names and can be revoked).",
+    )
+    rate_per_minute: int = Field(
+        600, ge=0, description="Requests a minute per token, in each worker; 0: no limit."
+    )
+    token_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="How long a worker uses its copy of the tokens: a revocation takes "
+        "effect within this time.",
     )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")
     max_batch: int = Field(100, ge=1, le=10_000, description="Most profiles in one batch request.")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from advisor import Location
+
+from ..access.deps import ACCESS_ERRORS, Signed
 from ..deps import Serving
-from ..errors import ApiError
+from ..errors import ApiError, LocationOut
 from ..holder import ServingRuleSet
+from ..rule_paths import relative_location
 from ..schemas import (
     IndicatorOut,
     IndicatorsOut,
@@ -20,17 +24,18 @@ from ..schemas import (
 )
 from ._responses import errors
 
-router = APIRouter(prefix="/v1", tags=["rule set"])
+router = APIRouter(prefix="/v1", tags=["rule set"], dependencies=[Signed], responses=ACCESS_ERRORS)
 
 
 @router.get("/indicators", summary="The indicator catalogue")
 def indicators(serving: Serving) -> IndicatorsOut:
     ruleset = serving.advisor.ruleset
+    where = ruleset.locations
     return IndicatorsOut(
         ruleset=ruleset.content_hash,
         indicators=[
             IndicatorOut.model_validate(
-                {**spec.model_dump(), "location": location_out(ruleset.locations[("indicator", i)])}
+                {**spec.model_dump(), "location": _where(serving, where[("indicator", i)])}
             )
             for i, spec in ruleset.indicators.items()
         ],
@@ -40,11 +45,12 @@ def indicators(serving: Serving) -> IndicatorsOut:
 @router.get("/measures", summary="The measure catalogue")
 def measures(serving: Serving) -> MeasuresOut:
     ruleset = serving.advisor.ruleset
+    where = ruleset.locations
     return MeasuresOut(
         ruleset=ruleset.content_hash,
         measures=[
             MeasureOut.model_validate(
-                {**spec.model_dump(), "location": location_out(ruleset.locations[("measure", m)])}
+                {**spec.model_dump(), "location": _where(serving, where[("measure", m)])}
             )
             for m, spec in ruleset.measures.items()
         ],
@@ -58,7 +64,7 @@ def signals(serving: Serving) -> SignalsOut:
         ruleset=ruleset.content_hash,
         signals=[
             SignalOut.model_validate(
-                {**signal.spec.model_dump(), "location": location_out(signal.location)}
+                {**signal.spec.model_dump(), "location": _where(serving, signal.location)}
             )
             for signal in ruleset.signals.values()
         ],
@@ -85,7 +91,11 @@ def _rule(serving: ServingRuleSet, rule_id: str) -> RuleOut:
     return RuleOut.model_validate(
         {
             **rule.spec.model_dump(),
-            "location": location_out(rule.location),
+            "location": _where(serving, rule.location),
             "reads": sorted(rule.indicators),
         }
     )
+
+
+def _where(serving: ServingRuleSet, location: Location) -> LocationOut:
+    return relative_location(location_out(location), serving.directory)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..access.deps import ACCESS_ERRORS, ReaderCaller
 from ..body import Format, parse_body, read_body
 from ..deps import ServicesDep, Serving
 from ..openapi import BATCH_REF, PROFILE_REF, profile_body
@@ -14,7 +15,7 @@ from ..schemas import BatchDecisions, RecordedDecision
 from ..service import Recommender
 from ._responses import BODY_ERRORS
 
-router = APIRouter(prefix="/v1", tags=["recommendations"])
+router = APIRouter(prefix="/v1", tags=["recommendations"], responses=ACCESS_ERRORS)
 
 Sensitivity = Annotated[
     bool,
@@ -33,11 +34,15 @@ Sensitivity = Annotated[
     openapi_extra=profile_body(PROFILE_REF),
 )
 async def recommend(
-    request: Request, services: ServicesDep, serving: Serving, sensitivity: Sensitivity = False
+    request: Request,
+    services: ServicesDep,
+    serving: Serving,
+    caller: ReaderCaller,
+    sensitivity: Sensitivity = False,
 ) -> Response:
     """The decision, as `advisor recommend --format json` prints it, plus its `decision_id`."""
     body, kind = await read_body(request, services.settings.max_body_bytes)
-    recommender = Recommender(serving, services.log, services.metrics)
+    recommender = Recommender(serving, services.log, services.metrics, caller.name)
 
     def work(body: bytes, kind: Format) -> str:
         return recommender.one(parse_body(body, kind), sensitivity=sensitivity)
@@ -53,12 +58,16 @@ async def recommend(
     openapi_extra=profile_body(BATCH_REF),
 )
 async def recommend_batch(
-    request: Request, services: ServicesDep, serving: Serving, sensitivity: Sensitivity = False
+    request: Request,
+    services: ServicesDep,
+    serving: Serving,
+    caller: ReaderCaller,
+    sensitivity: Sensitivity = False,
 ) -> Response:
     """Up to ADVISOR_MAX_BATCH profiles, all decided with one rule set, or, if any is
     refused, none: the 422 lists every problem as `profiles[i].path`."""
     body, kind = await read_body(request, services.settings.max_body_bytes)
-    recommender = Recommender(serving, services.log, services.metrics)
+    recommender = Recommender(serving, services.log, services.metrics, caller.name)
     limit = services.settings.max_batch
 
     def work(body: bytes, kind: Format) -> str:

@@ -16,6 +16,9 @@ from ..conftest import BASIC_RULES
 from .postgres import PostgresServer, find_binaries, postgres_server
 
 ADMIN_TOKEN = "test-admin-token"
+#: the client address of in-process requests: loopback, as the service admits while no token
+#: exists (TestClient's own default, "testclient", is no address and would get 403)
+LOCAL = ("127.0.0.1", 50000)
 
 
 @pytest.fixture
@@ -31,7 +34,6 @@ def settings(tmp_path: Path, rules_dir: Path) -> Settings:
     return Settings(
         rules_dir=rules_dir,
         database_url=f"sqlite:///{tmp_path / 'decisions.db'}",
-        admin_token=ADMIN_TOKEN,
         max_body_bytes=20_000,
         max_batch=5,
         reload_interval=0,
@@ -40,7 +42,7 @@ def settings(tmp_path: Path, rules_dir: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), client=LOCAL) as client:
         yield client
 
 

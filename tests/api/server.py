@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from .conftest import ADMIN_TOKEN
 from .postgres import free_port
 
 __all__ = ["Server", "advisor_server"]
@@ -27,6 +26,8 @@ class Server:
     log: Path
     #: every worker pid seen answering (to clean up if the supervisor itself must be killed)
     workers: set[int] = field(default_factory=set)
+    #: sent with the helper's own requests (a token, when the test made one)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
@@ -34,41 +35,60 @@ class Server:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
-    def worker_pids(self, count: int, timeout: float = 60) -> set[int]:
+    def worker_names(self, count: int, timeout: float = 60) -> set[str]:
         """Ask /v1/ruleset on fresh connections until `count` distinct workers have answered."""
-        seen: set[int] = set()
+        seen: set[str] = set()
         deadline = time.monotonic() + timeout
         while len(seen) < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"saw workers {seen}, wanted {count}:\n{self.output()}")
             with contextlib.suppress(httpx.TransportError):
-                response = httpx.get(f"{self.base_url}/v1/ruleset", timeout=10)
+                response = httpx.get(
+                    f"{self.base_url}/v1/ruleset", headers=self.headers, timeout=10
+                )
                 if response.status_code == 200:
                     seen.add(response.json()["worker"])
-        self.workers |= seen
         return seen
+
+    def worker_pids(self, count: int, timeout: float = 60) -> set[int]:
+        """The PIDs of the live workers, once `count` distinct ones have answered.
+
+        The service shows no PIDs, so they are the supervisor's worker children in /proc.
+        """
+        self.worker_names(count, timeout)
+        pids = _worker_children(self.process.pid)
+        self.workers |= pids
+        return pids
 
 
 @contextlib.contextmanager
 def advisor_server(
-    workdir: Path, rules: Path, database_url: str, workers: int = 2, reload_interval: float = 0.2
+    workdir: Path,
+    rules: Path,
+    database_url: str,
+    workers: int = 2,
+    reload_interval: float = 0.2,
+    host: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start `advisor serve`, wait until every worker answers, stop it (SIGTERM) at the end."""
+    """Start `advisor serve`, wait until every worker answers, stop it (SIGTERM) at the end.
+
+    `headers` go with the helper's own /v1 requests (a token, once the test made one).
+    """
     port = free_port()
     log = workdir / f"server-{port}.log"
-    env = {
-        **os.environ,
-        "ADVISOR_ADMIN_TOKEN": ADMIN_TOKEN,
-        "ADVISOR_RELOAD_INTERVAL": str(reload_interval),
-    }
+    env = {**os.environ, "ADVISOR_RELOAD_INTERVAL": str(reload_interval), **(env or {})}
     command = [sys.executable, "-m", "advisor.cli", "serve", "--rules", str(rules)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--host", host, "--port", str(port), "--workers", str(workers)]
     command += ["--database-url", database_url]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    # bound to every interface: the helper's own requests come from loopback
+    near = "127.0.0.1" if host == "0.0.0.0" else host
+    server = Server(f"http://{near}:{port}", process, log, headers=dict(headers or {}))
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -95,3 +115,18 @@ def advisor_server(
                 for pid in server.workers:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
+
+
+def _worker_children(supervisor: int) -> set[int]:
+    """Live processes the supervisor spawned as workers (not its resource tracker)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # "pid (comm) state ppid ...": comm may hold spaces, so split after its ")"
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) != supervisor or fields[0] == "Z":
+                continue
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                found.add(int(stat.parent.name))
+    return found

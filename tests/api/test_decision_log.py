@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from ..conftest import LIBYA_2024
+from .conftest import LOCAL
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -52,12 +53,16 @@ def test_migrations_create_the_schema_once(log: DecisionLog, database_url: str) 
     engine = create_engine(database_url)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert {"decisions", "alembic_version"} <= tables
+        assert {"decisions", "tokens", "access_log", "alembic_version"} <= tables
         indexes = {i["name"] for i in inspect(engine).get_indexes("decisions")}
-        assert indexes == {"ix_decisions_recorded_at", "ix_decisions_ruleset"}
+        assert indexes == {
+            "ix_decisions_recorded_at",
+            "ix_decisions_ruleset",
+            "ix_decisions_country",
+        }
         with engine.connect() as connection:
             assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-                ("0001",)
+                ("0002",)
             ]
     finally:
         engine.dispose()
@@ -157,7 +162,7 @@ def test_processes_writing_one_sqlite_file_wait_for_each_other(tmp_path: Path) -
 
 def test_the_service_records_on_postgres(settings: Settings, postgres_url: str) -> None:
     app = create_app(settings.model_copy(update={"database_url": postgres_url}))
-    with TestClient(app) as client:
+    with TestClient(app, client=LOCAL) as client:
         answer = client.post("/v1/recommendations", json=LIBYA_2024).json()
         record = client.get(f"/v1/decisions/{answer['decision_id']}").json()
         assert client.get("/readyz").json()["status"] == "ready"

@@ -175,7 +175,7 @@ def test_concurrent_load_with_a_broken_rule_file_saved_halfway(
         assert {o.body["ruleset"] for o in good} == {good_hash}
         assert sum(o.started > saved_at for o in good) > 100  # load went on after the save
         # Every worker noticed the broken save, reported it, and serves the last good set.
-        statuses: dict[int, dict[str, Any]] = {}
+        statuses: dict[str, dict[str, Any]] = {}
         deadline = time.monotonic() + 30
         while len(statuses) < 2 or any(not s["last_reload_error"] for s in statuses.values()):
             assert time.monotonic() < deadline, statuses
@@ -184,7 +184,7 @@ def test_concurrent_load_with_a_broken_rule_file_saved_halfway(
         for status in statuses.values():
             assert status["content_hash"] == good_hash
             (problem,) = status["last_reload_error"]["problems"]
-            assert problem["location"] == {"file": "rules/rules.yaml", "line": 60, "column": 38}
+            assert problem["location"] == {"file": "rules.yaml", "line": 60, "column": 38}
         after = httpx.post(f"{server.base_url}/v1/recommendations", json=LIBYA_2024)
         assert after.status_code == 200
         assert after.json()["ruleset"] == good_hash

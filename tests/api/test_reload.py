@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from advisor import RuleSetError
 
 from ..conftest import LIBYA_2024
+from .conftest import LOCAL
 
 BREAK = ("wgi.rule_of_law <= -1.5", "wgi.rule_of_lw <= -1.5")
 DIALOGUE = "{measure: political-dialogue, priority: medium}"
@@ -121,7 +122,7 @@ def test_requests_during_reloads_see_one_rule_set_or_the_other(settings: Setting
     expected: dict[str, str] = {}
     answers: list[dict[str, object]] = []
     stop = threading.Event()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), client=LOCAL) as client:
         holder = client.app.state.services.holder  # type: ignore[attr-defined]
         for priority, text in variants.items():
             rules.write_text(text, encoding="utf-8")
