@@ -68,7 +68,7 @@ def test_set_and_unset_change_the_decision_not_the_file() -> None:
         ("wgi.rll=-1", '--set wgi.rll=-1: unknown indicator (did you mean "wgi.rl" (an alias'),
         (
             "migration.departures_to_italy={22: 1, 2023: 2}",
-            "--set migration.departures_to_italy={22: 1, 2023: 2}: 22: a period is a year",
+            "--set migration.departures_to_italy={22: 1, 2023: 2}: 22: '22' is not a period",
         ),
         (
             "gti.score={a: [",

@@ -205,7 +205,7 @@ def _rule_file(ruleset: RuleSet, rules: Path, measure: str) -> Path:
 
 def _section_file(rules: Path, section: str) -> Path:
     """The first rule file holding the section, or `<section>.yaml`."""
-    for path in sorted(rules.glob("*.yaml")):
+    for path in sorted(p for p in rules.glob("*.yaml") if p.is_file()):  # no FIFO: it blocks
         data = parse_yaml(path.read_text(encoding="utf-8"), path.name).data
         if isinstance(data, dict) and section in data:
             return path

@@ -14,7 +14,8 @@ from advisor.errors import AdvisorError, ProfileError
 from advisor.hints import did_you_mean, display_path
 from advisor.language.expressions import Truth3, Value
 from advisor.language.models import IndicatorSpec, IndicatorType, MeasureSpec, SituationProfile
-from advisor.language.profile import PERIOD, PROFILE_SUFFIXES, check_profile, read_profile
+from advisor.language.periods import is_period
+from advisor.language.profile import PROFILE_SUFFIXES, check_profile, read_profile
 from advisor.language.ruleset import Rule, Signal
 
 from .conditions import describe_conditions, missing_phrase, signal_missing
@@ -172,7 +173,7 @@ class Case:
                     "each row of the table is a period and a value, e.g. | 2024 | 36468 |"
                 )
             period, value = cells
-            if not series and not PERIOD.match(period):
+            if not series and not is_period(period):
                 continue  # a header row such as | period | value |
             series[period] = _number(value, spec)
         if not series:

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.errors import EngineError
+from advisor.language.expressions import EXACT_LIMIT_TEXT, exactly_comparable
+
 __all__ = [
     "SENTINEL",
     "Action",
@@ -71,8 +74,15 @@ class EnginePlan:
 
 
 def engine_number(value: float | int) -> str:
-    """A number as the C parser reads it: never in exponent notation (error 204)."""
+    """A number as the C parser reads it: never in exponent notation (error 204).
+
+    A whole number past `EXACT_LIMIT` is an `EngineError`: the core would read it as
+    2^63 - 1 or compare it with a decimal inexactly, and answer wrongly without a word.
+    Validation keeps rules and profiles within it; a decimal of any size is exact.
+    """
     if isinstance(value, int):
+        if not exactly_comparable(value):
+            raise EngineError(f"{value} is beyond ±{EXACT_LIMIT_TEXT}")
         return str(value)
     text = repr(value)
     if "e" in text or "E" in text:

@@ -21,6 +21,9 @@ from advisor.errors import Location
 
 __all__ = [
     "DECIMALS",
+    "EXACT_LIMIT",
+    "EXACT_LIMIT_HINT",
+    "EXACT_LIMIT_TEXT",
     "FUNCTIONS",
     "AllOf",
     "AnyOf",
@@ -38,6 +41,7 @@ __all__ = [
     "Value",
     "atom_holds",
     "atoms",
+    "exactly_comparable",
     "normalise_number",
     "signal_refs",
     "truth",
@@ -46,6 +50,15 @@ __all__ = [
 #: Every number is rounded to this many decimal places, in rules and profiles
 #: alike, so that the C engine and the Python explanation compare the same values.
 DECIMALS = 9
+
+#: The largest size of a number in a rule or a profile: 2^53. Up to it every whole
+#: number is exactly a float too, so the C engine, which compares a whole number with a
+#: decimal as two floats and reads whole numbers past 2^63 as 2^63 - 1, decides each
+#: comparison as Python does (docs/durable-rules.md, "Values").
+EXACT_LIMIT = 2**53
+EXACT_LIMIT_TEXT = f"{EXACT_LIMIT} (2^53), the largest number the rule engine compares exactly"
+#: what to do about a number beyond it
+EXACT_LIMIT_HINT = "give the indicator a larger unit, such as thousands or millions"
 
 #: Functions over a series by period, and what each means.
 FUNCTIONS: dict[str, str] = {
@@ -217,6 +230,11 @@ def _compare(left: Value, op: CompareOp, right: Value) -> bool:
     if op == ">":
         return left > right  # type: ignore[operator]
     return left >= right  # type: ignore[operator]
+
+
+def exactly_comparable(value: float | int) -> bool:
+    """Whether the engine compares `value` exactly: at most `EXACT_LIMIT` in size."""
+    return -EXACT_LIMIT <= value <= EXACT_LIMIT
 
 
 def normalise_number(value: float | int) -> float | int:

@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.language.expressions import FUNCTIONS
+from advisor.language.expressions import EXACT_LIMIT, FUNCTIONS
 from advisor.language.loader import parse_yaml
 from advisor.language.models import (
     PERIOD_PATTERN,
@@ -44,6 +44,7 @@ from advisor.language.models import (
     SituationProfile,
 )
 from advisor.language.parser import MAX_EXPRESSION_LENGTH
+from advisor.language.periods import KINDS as PERIOD_KINDS
 from advisor.language.ruleset import RuleSet
 from advisor.language.validation.shapes import SECTIONS
 
@@ -328,10 +329,9 @@ def indicator_schema(spec: IndicatorSpec) -> dict[str, Any]:
     if spec.type is IndicatorType.CATEGORY:
         return {"type": "string", "enum": list(spec.categories or ()), **described}
     number: dict[str, Any] = {"type": "integer" if spec.type is IndicatorType.INTEGER else "number"}
-    if spec.range is not None:
-        low, high = spec.range
-        number |= {"minimum": low} if math.isfinite(low) else {}
-        number |= {"maximum": high} if math.isfinite(high) else {}
+    # Without a range, a number is still held to what the engine compares exactly.
+    low, high = spec.range or (-EXACT_LIMIT, EXACT_LIMIT)
+    number |= {"minimum": low, "maximum": high}
     if spec.type is IndicatorType.SERIES:
         # propertyNames rather than patternProperties: client generators (openapi-python-client)
         # read the values' schema from additionalProperties and drop what it forbids
@@ -340,6 +340,8 @@ def indicator_schema(spec: IndicatorSpec) -> dict[str, Any]:
             "minProperties": 1,
             "propertyNames": {"pattern": PERIOD_PATTERN},
             "additionalProperties": number,
+            # periods of one kind: all years, all quarters, all halves or all months
+            "anyOf": [{"propertyNames": {"pattern": pattern}} for pattern in PERIOD_KINDS.values()],
             **described,
         }
     return {**number, **described}
@@ -436,7 +438,8 @@ def stale_files(
         if current != text:
             stale.append(Stale(path, text, "missing" if current is None else "out of date"))
     for directory in linked:
-        for path in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")]):
+        found = [*directory.rglob("*.yaml"), *directory.rglob("*.yml")]
+        for path in sorted(p for p in found if p.is_file()):  # a FIFO would block the read
             linked_text = link_file(path, output)
             if linked_text is not None and linked_text != path.read_text(encoding="utf-8"):
                 stale.append(Stale(path, linked_text, "first line does not name its schema"))

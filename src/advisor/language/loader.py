@@ -7,8 +7,8 @@ every mapping key so that later checks can point at the exact spot.
 What is refused, with a located problem rather than an exception:
 aliases (``*name``: the alias-bomb vector, and never needed in a rule file),
 duplicate mapping keys (YAML silently keeps the last one), non-string keys,
-tags other than the plain scalar ones, nesting deeper than `MAX_DEPTH` and
-files larger than `MAX_FILE_BYTES`.
+tags other than the plain scalar ones, nesting deeper than `MAX_DEPTH`,
+files larger than `MAX_FILE_BYTES`, and anything but a regular file (`reading`).
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ from typing import Any
 import yaml
 
 from advisor.errors import Location, Problem
+from advisor.language.reading import MAX_DEPTH, InputRefused, JsonPath, read_regular_file
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "JsonPath", "SourceDocument", "load_yaml", "parse_yaml"]
 
 MAX_FILE_BYTES = 2_000_000
-MAX_DEPTH = 40
-
-JsonPath = tuple[str | int, ...]
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -63,32 +61,21 @@ class SourceDocument:
 
 
 def load_yaml(path: Path, display: str | None = None) -> SourceDocument:
-    """Read and parse one YAML file; problems are collected, never raised."""
+    """Read and parse one YAML file; problems are collected, never raised.
+
+    Only a regular file is read (a FIFO or a device is refused by name, unopened),
+    and its size is counted while reading.
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return SourceDocument(
-                name,
-                None,
-                [
-                    Problem(
-                        Location(name, 1, 1),
-                        f"file is {size} bytes, more than the {MAX_FILE_BYTES} allowed",
-                        "file-too-large",
-                        "split it into several files",
-                    )
-                ],
-            )
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return SourceDocument(
-            name, None, [Problem(Location(name, 1, 1), f"not UTF-8 text: {exc.reason}", "encoding")]
-        )
-    except OSError as exc:
-        return SourceDocument(
-            name, None, [Problem(Location(name), f"cannot read: {exc.strerror}", "unreadable")]
-        )
+        text = read_regular_file(path, MAX_FILE_BYTES)
+    except InputRefused as exc:
+        where = Location(name) if exc.code in ("unreadable", "not-a-file") else Location(name, 1, 1)
+        hint = {
+            "not-a-file": "move it out of the rule directory: rule files are regular files",
+            "file-too-large": "split it into several files",
+        }.get(exc.code, exc.suggestion)
+        return SourceDocument(name, None, [Problem(where, exc.message, exc.code, hint)])
     return parse_yaml(text, name)
 
 

@@ -19,6 +19,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from advisor.language.expressions import EXACT_LIMIT_TEXT, exactly_comparable
 
 __all__ = [
     "ID_PATTERN",
@@ -160,6 +163,16 @@ class IndicatorSpec(_Spec):
         description="Other ids a profile may give it by, such as the publisher's own code "
         "(wgi.rl for wgi.rule_of_law); unique across the rule set.",
     )
+
+    @field_validator("range")
+    @classmethod
+    def _exact(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        for end in value or ():
+            if not exactly_comparable(end):
+                raise PydanticCustomError(
+                    "number-too-large", f"{end:g} is beyond ±{EXACT_LIMIT_TEXT}"
+                )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorSpec:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from advisor.errors import Location
 from advisor.language.expressions import (
+    EXACT_LIMIT_HINT,
+    EXACT_LIMIT_TEXT,
     FUNCTIONS,
     AllOf,
     AnyOf,
@@ -42,6 +44,7 @@ from advisor.language.expressions import (
     SignalRef,
     Truth,
     Value,
+    exactly_comparable,
     normalise_number,
 )
 
@@ -54,11 +57,14 @@ MAX_NESTING = 24
 class ExpressionError(ValueError):
     """A malformed condition; `offset` is the 0-based column in the text."""
 
-    def __init__(self, message: str, offset: int, suggestion: str | None = None) -> None:
+    def __init__(
+        self, message: str, offset: int, suggestion: str | None = None, code: str = "expression"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.suggestion = suggestion
+        self.code = code
 
 
 # --------------------------------------------------------------------------- tokens
@@ -333,7 +339,7 @@ class _Parser:
         token = self.token
         if token.kind == "number":
             self.advance()
-            return _number(token)
+            return _exact(_number(token), token)
         if token.kind == "string":
             self.advance()
             return token.text[1:-1]
@@ -371,3 +377,14 @@ def _number(token: _Token) -> float | int:
     if value != value or value in (float("inf"), float("-inf")):
         raise ExpressionError(f"number out of range: {token.text!r}", token.offset)
     return normalise_number(value / 100 if percent else value)
+
+
+def _exact(value: float | int, token: _Token) -> float | int:
+    if not exactly_comparable(value):
+        raise ExpressionError(
+            f"{token.text} is beyond ±{EXACT_LIMIT_TEXT}",
+            token.offset,
+            EXACT_LIMIT_HINT,
+            "number-too-large",
+        )
+    return value

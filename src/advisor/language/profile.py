@@ -1,8 +1,11 @@
 """Situation profiles: read them, check them against the indicator catalogue, derive values.
 
 A profile that names an unknown indicator, carries a value of the wrong type
-or outside the indicator's range, or a non-finite number, is refused with every
-problem named by its JSON path. Nothing is silently dropped.
+or outside the indicator's range, a non-finite number or one beyond what the
+engine compares exactly (`expressions.EXACT_LIMIT`), a key given twice, text
+that UTF-8 cannot carry, or a series whose periods are not exactly periods of
+one kind, is refused with every problem named by its JSON path. Nothing is
+silently dropped. Files are read strictly (`reading`): regular files only.
 
 Numbers are normalised here, once, to at most `expressions.DECIMALS` decimal places, so
 the rule engine and the explanation see exactly the same value.
@@ -10,9 +13,7 @@ the rule engine and the explanation see exactly the same value.
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,23 @@ from pydantic import ValidationError
 
 from advisor.errors import ProfileError, ProfileProblem
 from advisor.hints import did_you_mean
-from advisor.language.expressions import Value, normalise_number
+from advisor.language.expressions import (
+    EXACT_LIMIT_TEXT,
+    Value,
+    exactly_comparable,
+    normalise_number,
+)
 from advisor.language.loader import parse_yaml
-from advisor.language.models import PERIOD_PATTERN, IndicatorSpec, IndicatorType, SituationProfile
+from advisor.language.models import IndicatorSpec, IndicatorType, SituationProfile
+from advisor.language.periods import NOT_A_PERIOD, is_period, mixed_kinds
+from advisor.language.reading import (
+    InputRefused,
+    json_path,
+    parse_json,
+    read_regular_file,
+    shown,
+    unencodable,
+)
 from advisor.language.ruleset import RuleSet
 
 __all__ = [
@@ -42,13 +57,9 @@ __all__ = [
     "read_profile_stream",
 ]
 
-PERIOD = re.compile(PERIOD_PATTERN)
 #: the files a profile may be read from
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_PROFILE_BYTES = 1_000_000
-_NOT_A_PERIOD = (
-    "a period is a year (2024), a quarter (2024-Q1), a half (2024-H1) or a month (2024-05)"
-)
 
 Series = Mapping[str, float | int]
 
@@ -66,18 +77,18 @@ class Observations:
 
 
 def read_profile(path: Path) -> SituationProfile:
-    """Read a YAML or JSON profile file; raises `ProfileError` naming each problem."""
+    """Read a YAML or JSON profile file; raises `ProfileError` naming each problem.
+
+    Only a regular file is read: a FIFO or a device is refused by name, unopened.
+    """
     source = str(path)
     try:
-        if path.stat().st_size > _MAX_PROFILE_BYTES:
-            raise ProfileError(
-                [ProfileProblem("$", "profile file is too large", "too-large")], source
-            )
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(
-            [ProfileProblem("$", f"cannot read the profile: {exc}", "unreadable")], source
-        ) from None
+        text = read_regular_file(path, _MAX_PROFILE_BYTES)
+    except InputRefused as exc:
+        hint = exc.suggestion
+        if exc.code == "not-a-file":
+            hint = "name a profile file, or give '-' to read the profile from standard input"
+        raise ProfileError([ProfileProblem("$", exc.message, exc.code, hint)], source) from None
     return parse_profile_text(text, source, json_text=path.suffix.lower() == ".json")
 
 
@@ -99,11 +110,10 @@ def parse_profile_text(text: str, source: str, *, json_text: bool) -> SituationP
     """A profile from the text of a JSON (`json_text`) or YAML document."""
     if json_text:
         try:
-            data = json.loads(text, parse_constant=_refuse_constant) if text.strip() else None
-        except (json.JSONDecodeError, ValueError) as exc:
-            raise ProfileError(
-                [ProfileProblem("$", f"invalid JSON: {exc}", "json-syntax")], source
-            ) from None
+            data = parse_json(text) if text.strip() else None
+        except InputRefused as exc:
+            problem = ProfileProblem(json_path(exc.path), exc.message, exc.code, exc.suggestion)
+            raise ProfileError([problem], source) from None
     else:
         doc = parse_yaml(text, source)
         if doc.problems:
@@ -112,10 +122,6 @@ def parse_profile_text(text: str, source: str, *, json_text: bool) -> SituationP
             )
         data = doc.data
     return parse_profile(data, source)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a profile can carry")
 
 
 def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
@@ -128,6 +134,8 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
         return data
     if not isinstance(data, Mapping):
         raise ProfileError([_not_a_mapping(data)], source)
+    if unreadable := unencodable(data):
+        raise ProfileError([_unencodable(path) for path in unreadable], source)
     data, key_problems = _periods_as_text(data)
     if key_problems:
         raise ProfileError(key_problems, source)
@@ -161,6 +169,16 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
             else:
                 problems.append(ProfileProblem(path, str(error["msg"]), error["type"]))
         raise ProfileError(problems, source) from None
+
+
+def _unencodable(path: tuple[str | int, ...]) -> ProfileProblem:
+    return ProfileProblem(
+        json_path(path),
+        "text that cannot be encoded: it holds a lone surrogate (a \\ud800-\\udfff escape"
+        " without its pair), which is not a character",
+        "unencodable-text",
+        "write the character itself, or both halves of its surrogate pair",
+    )
 
 
 def _not_a_mapping(data: Any) -> ProfileProblem:
@@ -204,7 +222,7 @@ def _periods_as_text(data: Mapping[Any, Any]) -> tuple[Mapping[Any, Any], list[P
                 period = str(period)
             if not isinstance(period, str):
                 problems.append(
-                    ProfileProblem(f"indicators.{name}.{period}", _NOT_A_PERIOD, "period")
+                    ProfileProblem(f"indicators.{shown(name)}.{period}", NOT_A_PERIOD, "period")
                 )
                 continue
             series[period] = number
@@ -295,7 +313,7 @@ def _by_id(
     by_id: dict[str, tuple[str, Any]] = {}
     for name, value in sorted(given.items(), key=lambda item: item[0] in aliases):
         indicator_id = aliases.get(name, name)
-        path = f"{field}.{name}"
+        path = f"{field}.{shown(name)}"
         if indicator_id in by_id:
             problems.append(
                 ProfileProblem(
@@ -357,13 +375,17 @@ def _check_value(
             return None
         series: dict[str, float | int] = {}
         for period, number in raw.items():
-            point = f"{path}.{period}"
-            if not PERIOD.match(str(period)):
-                problems.append(ProfileProblem(point, _NOT_A_PERIOD, "period"))
+            point = f"{path}.{shown(str(period))}"
+            if not is_period(str(period)):
+                message = f"{shown(repr(period))} is not a period: {NOT_A_PERIOD}"
+                problems.append(ProfileProblem(point, message, "period"))
                 continue
             checked = _check_number(spec, number, point, problems)
             if checked is not None:
                 series[str(period)] = checked
+        if mixed := mixed_kinds(path, series):
+            problems.append(mixed)
+            return None
         return dict(sorted(series.items()))
     if kind is IndicatorType.BOOLEAN:
         if not isinstance(raw, bool):
@@ -418,6 +440,10 @@ def _check_number(
                 )
             )
             return None
+    if not exactly_comparable(raw):
+        message = f"{raw} is beyond ±{EXACT_LIMIT_TEXT}"
+        problems.append(ProfileProblem(path, message, "number-too-large"))
+        return None
     return normalise_number(raw)
 
 

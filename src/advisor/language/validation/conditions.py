@@ -23,7 +23,7 @@ def parse_condition(
             return parse_expression(raw, where)
         except ExpressionError as exc:
             problems.append(
-                Problem(where.shifted(exc.offset), exc.message, "expression", exc.suggestion)
+                Problem(where.shifted(exc.offset), exc.message, exc.code, exc.suggestion)
             )
             return None
     if isinstance(raw, bool | int | float) or raw is None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from advisor.errors import Location, Problem
 from advisor.hints import did_you_mean
+from advisor.language.expressions import EXACT_LIMIT_HINT
 from advisor.language.loader import JsonPath, SourceDocument
 from advisor.language.models import (
     IndicatorSpec,
@@ -147,8 +148,10 @@ def shape_problem(
             if "indicator" in field_name or model is IndicatorSpec
             else "use lowercase words joined by '-', e.g. border-training"
         )
+    if kind == "number-too-large":
+        hint = EXACT_LIMIT_HINT
     text = f"{field_name}: {message}" if field_name else message
-    return Problem(where, text, kind if kind in ("enum",) else "invalid", hint)
+    return Problem(where, text, kind if kind in ("enum", "number-too-large") else "invalid", hint)
 
 
 def _swallowed(entry: Any, field: str) -> str | None:
