@@ -201,7 +201,8 @@ def test_a_number_at_the_limit_is_decided_exactly(unranged_client: TestClient) -
     body = b'{"country": "X", "indicators": {"x.count": 9007199254740992}}'
     response = post(unranged_client, body)
     assert response.status_code == 200, response.text
-    assert {r: e["status"] for r, e in response.json()["rules"].items()} == {"huge": "fired"}
+    fired = [r for r, e in response.json()["rules"].items() if e["status"] == "fired"]
+    assert fired == ["huge"]
 
 
 # -- a FIFO among the rule files: the service neither hangs at start nor at reload
