@@ -15,8 +15,10 @@ from .decision_log import DecisionLog
 from .deps import Services
 from .errors import ApiError, install_error_handlers
 from .holder import RuleSetHolder
+from .limits import RequestLimits
 from .metrics import Metrics, MetricsMiddleware
 from .openapi import install_openapi
+from .retention import Purger
 from .routes import catalogue, decisions, health, recommendations, ruleset
 from .settings import Settings
 from .watcher import RuleSetWatcher
@@ -39,10 +41,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await run_in_threadpool(_start, settings, metrics)
         app.state.services = services
+        purger = Purger(services.log, settings.retention_days, settings.purge_interval)
         services.watcher.start()
+        purger.start()
         try:
             yield
         finally:
+            purger.stop()
             services.watcher.stop()
             services.log.close()
 
@@ -53,6 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # The last added is the outermost: the metrics see every answer the limits give.
+    app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (recommendations, catalogue, ruleset, decisions, health):
         app.include_router(module.router)
