@@ -16,8 +16,10 @@ from .decision_log import DecisionLog
 from .deps import Services
 from .errors import ApiError, install_error_handlers
 from .holder import RuleSetHolder
+from .limits import RequestLimits
 from .metrics import Metrics, MetricsMiddleware
 from .openapi import install_openapi, operation_id
+from .retention import Purger
 from .routes import catalogue, decisions, health, recommendations, ruleset
 from .settings import Settings
 from .watcher import RuleSetWatcher
@@ -41,10 +43,13 @@ def create_app(settings: Settings) -> FastAPI:
         services = await run_in_threadpool(_start, settings, metrics)
         app.state.services = services
         app.state.access = await run_in_threadpool(_access, settings, services.log)
+        purger = Purger(services.log, settings.retention_days, settings.purge_interval)
         services.watcher.start()
+        purger.start()
         try:
             yield
         finally:
+            purger.stop()
             services.watcher.stop()
             services.log.close()
 
@@ -57,6 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(AccessGuard)  # inside the metrics: refusals are counted too
+    # The last added is the outermost: the metrics see every answer the limits give.
+    app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (recommendations, catalogue, ruleset, decisions, health):
         app.include_router(module.router)

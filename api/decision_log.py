@@ -12,12 +12,27 @@ commits can be lost to a power cut; that is not "on disk".) Several worker
 processes write the same file, so each connection waits up to `BUSY_TIMEOUT_S`
 for the write lock instead of failing. PostgreSQL commits wait for the WAL
 flush unless `synchronous_commit` is off, which each connection turns back on.
+
+Concurrent `record` calls share one transaction, so one sync (`api/group_commit.py`:
+why, and why each call still returns only once its own rows are committed).
+
+Faults heal. A connection whose statement fails with an operational error (the
+disk, a file made read-only, a server gone or turned read-only) is discarded, and
+with it every connection the pool held from before: sqlite3 silently opens a
+read-only connection when the file cannot be written at that moment, and a pool
+that kept it would fail every write long after the file is writable again.
+PostgreSQL connections are also checked before use (`pool_pre_ping`). Whether the
+log can be written is known cheaply: the outcome of the last write, or, when
+there has been none for a while, a probe (a delete of nothing, rolled back).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,16 +52,21 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     insert,
     select,
     text,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError, SQLAlchemyError
 
-__all__ = ["BUSY_TIMEOUT_S", "DecisionLog", "LoggedDecision", "metadata"]
+from .group_commit import GroupCommit
+
+__all__ = ["BUSY_TIMEOUT_S", "DecisionLog", "LoggedDecision", "WriteOutcome", "metadata"]
 
 BUSY_TIMEOUT_S = 30
+PURGE_BATCH = 1000
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x61647669  # "advi": PostgreSQL advisory lock key for schema changes
 
@@ -69,7 +89,7 @@ decisions = Table(
 
 @dataclass(frozen=True)
 class LoggedDecision:
-    """One row of the log."""
+    """One row of the log; its fields are the table's columns, by name."""
 
     id: str
     recorded_at: datetime
@@ -86,6 +106,19 @@ class LoggedDecision:
     def decision_data(self) -> Any:
         return json.loads(self.decision)
 
+    def row(self) -> dict[str, Any]:
+        """The row to insert: one value per field, so a new column is a new field."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """Whether the last write (or probe) of the log succeeded, and when (`time.monotonic`)."""
+
+    ok: bool
+    at: float
+    error: str | None = None
+
 
 class DecisionLog:
     """Writes and reads decisions; safe to share between threads."""
@@ -93,6 +126,11 @@ class DecisionLog:
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         self.engine: Engine = _create_engine(url)
+        self._commits: GroupCommit[dict[str, Any]] = GroupCommit(
+            self._insert, split_on=(IntegrityError,)
+        )
+        self._last_write: WriteOutcome | None = None
+        self._probe_lock = threading.Lock()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -115,23 +153,57 @@ class DecisionLog:
         return set(current) == set(_heads())
 
     def record(self, entries: Sequence[LoggedDecision]) -> None:
-        """Store decisions in one transaction; returns once it is committed."""
+        """Store decisions in one transaction (shared with concurrent calls); returns once
+        it is committed, raises if it was not."""
         if not entries:
             return
-        rows = [
-            {
-                "id": e.id,
-                "recorded_at": e.recorded_at,
-                "ruleset": e.ruleset,
-                "profile": e.profile,
-                "decision": e.decision,
-                "token": e.token,
-                "country": e.country,
-            }
-            for e in entries
-        ]
-        with self.engine.begin() as connection:
-            connection.execute(insert(decisions), rows)
+        try:
+            self._commits.submit([e.row() for e in entries])
+        except IntegrityError:
+            raise  # these rows are at fault, not the log
+        except SQLAlchemyError as exc:
+            self._last_write = WriteOutcome(False, time.monotonic(), _first_line(exc))
+            raise
+        self._last_write = WriteOutcome(True, time.monotonic())
+
+    def writable(self, max_age: float) -> WriteOutcome:
+        """Whether the log can be written: the last write's outcome if it is under
+        `max_age` seconds old, else a probe's (a delete of nothing, rolled back)."""
+        last = self._last_write
+        if last is not None and time.monotonic() - last.at < max_age:
+            return last
+        with self._probe_lock:
+            last = self._last_write
+            if last is not None and time.monotonic() - last.at < max_age:
+                return last  # another thread probed meanwhile
+            try:
+                with self.engine.connect() as connection:
+                    transaction = connection.begin()
+                    try:
+                        connection.execute(delete(decisions).where(decisions.c.id == ""))
+                    finally:
+                        transaction.rollback()
+            except SQLAlchemyError as exc:
+                last = WriteOutcome(False, time.monotonic(), _first_line(exc))
+            else:
+                last = WriteOutcome(True, time.monotonic())
+            self._last_write = last
+            return last
+
+    def purge(self, before: datetime) -> int:
+        """Delete the decisions recorded before `before` (in batches, so that writers are not
+        held up for long); how many were deleted."""
+        cutoff = before.astimezone(UTC)
+        oldest = select(decisions.c.id).where(decisions.c.recorded_at < cutoff).limit(PURGE_BATCH)
+        total = 0
+        while True:
+            with self.engine.begin() as connection:
+                deleted = connection.execute(
+                    delete(decisions).where(decisions.c.id.in_(oldest))
+                ).rowcount
+            total += deleted
+            if deleted < PURGE_BATCH:
+                return total
 
     def get(self, decision_id: str) -> LoggedDecision | None:
         with self.engine.connect() as connection:
@@ -152,6 +224,15 @@ class DecisionLog:
         with self.engine.connect() as connection:
             return set(connection.execute(select(decisions.c.id)).scalars())
 
+    def _insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(decisions), list(rows))
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
+
 
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
@@ -160,11 +241,24 @@ def _create_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    engine = create_engine(url, pool_pre_ping=True)
-    if parsed.get_backend_name() == "postgresql":
-        event.listen(engine, "connect", _postgres_durable)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+        if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _postgres_durable)
+    event.listen(engine, "handle_error", _discard_failed_connections)
     return engine
+
+
+def _discard_failed_connections(context: ExceptionContext) -> None:
+    """A connection whose statement failed for operational reasons is not to be trusted.
+
+    Marking the error a disconnect makes SQLAlchemy close this connection and retire
+    every other one the pool held (they were opened under the same conditions: a
+    file read-only for a moment, a server that has failed over); new ones are opened
+    as needed. Integrity and programming errors leave connections alone.
+    """
+    if isinstance(context.sqlalchemy_exception, OperationalError | InternalError):
+        context.is_disconnect = True
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

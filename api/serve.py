@@ -40,6 +40,7 @@ from advisor.exit_codes import ExitCode
 
 from .decision_log import DecisionLog
 from .holder import RuleSetHolder
+from .server_config import server_config
 from .settings import Settings
 
 __all__ = ["bind_listener", "serve", "serve_command"]
@@ -102,14 +103,12 @@ def serve(settings: Settings) -> int:
         # Spawned workers read their settings back from the environment they inherit.
         os.environ.update(workers.environment())
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-        config = uvicorn.Config(
+        config = server_config(
+            settings,
             "advisor.api.worker:app_from_env",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=settings.workers,
             log_config=log_config,
-            timeout_graceful_shutdown=10,
         )
         listener = bind_listener(config)
         host, port = listener.getsockname()[:2]

@@ -48,6 +48,48 @@ class Settings(BaseSettings):
         description="State shared by sibling worker processes (set by `advisor serve`): "
         "the reload marker, the last good rule files and the metrics files.",
     )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a client has to send a request's line and headers; "
+        "past them the connection gets 408 and is closed.",
+    )
+    body_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a client has to send a request's whole body, from the end of "
+        "its headers; past them the request gets 408 and the connection is closed.",
+    )
+    max_concurrency: int = Field(
+        64,
+        ge=1,
+        description="Requests one worker handles at once (health and metrics excepted); "
+        "past them a request gets 503 with Retry-After.",
+    )
+    drain_max_bytes: int = Field(
+        16_000_000,
+        ge=0,
+        description="How much of a body the service refused (413, 503, ...) it still reads "
+        "and discards, so that a client busy sending reads the answer instead of a reset.",
+    )
+    log_probe_interval: float = Field(
+        2.0,
+        gt=0,
+        description="Age in seconds past which /readyz probes the decision log rather than "
+        "trusting the outcome of the last write.",
+    )
+    retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="Days a decision is kept in the log; older ones are purged. "
+        "Unset: kept for ever.",
+    )
+    purge_interval: float = Field(
+        3600.0,
+        gt=0,
+        description="Seconds between purges of old decisions by each worker "
+        "(with ADVISOR_RETENTION_DAYS).",
+    )
     host: str = Field("127.0.0.1", description="Address `advisor serve` listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port `advisor serve` listens on.")
     workers: int = Field(2, ge=1, le=64, description="Worker processes `advisor serve` runs.")

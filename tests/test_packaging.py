@@ -105,5 +105,7 @@ def test_the_wheel_carries_every_source_module(wheel: zipfile.ZipFile) -> None:
 def test_serve_reaches_the_command_line_by_entry_point(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()
-    assert "[advisor.commands]\nserve = advisor.api.command" in text
+    commands = text.split("[advisor.commands]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert "serve = advisor.api.command" in commands
+    assert "decisions = advisor.api.decisions_command" in commands
     assert "advisor = advisor.cli:main" in text

@@ -22,7 +22,7 @@ def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    summary="The process can answer: a rule set is loaded and the decision log is usable",
+    summary="The process can answer: a rule set is loaded and the decision log can be written",
     responses=errors(e503="Not ready; the problems say why."),
 )
 def readyz(services: ServicesDep) -> Readiness:
@@ -41,6 +41,14 @@ def readyz(services: ServicesDep) -> Readiness:
             "not-ready",
             "the decision log's schema is not at the newest migration",
             [ProblemOut(message="run the migrations (ADVISOR_MIGRATE=true)", code="schema")],
+        )
+    write = services.log.writable(services.settings.log_probe_interval)
+    if not write.ok:
+        raise ApiError(
+            503,
+            "not-ready",
+            "the decision log cannot be written, so no decision can be given",
+            [ProblemOut(message=write.error or "the last write failed", code="log-not-writable")],
         )
     return Readiness(status="ready", ruleset=services.holder.current.content_hash)
 

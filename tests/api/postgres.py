@@ -1,4 +1,8 @@
-"""A throwaway PostgreSQL server for tests: initdb into a temporary directory, loopback only.
+"""A throwaway PostgreSQL server for tests: initdb into a temporary directory.
+
+It listens on a Unix socket in that directory only, no TCP port: a port picked
+free by the tests could be taken by something else before the server binds it,
+and PostgreSQL cannot bind port 0 and say which port it got.
 
 initdb refuses to run as root, so as root the server runs as `nobody` (the
 data directory is made theirs); as anyone else it runs as that user.
@@ -11,7 +15,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,25 +34,20 @@ def find_binaries() -> Path | None:
     return Path(candidates[0]).parent if candidates else None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class PostgresServer:
-    port: int
+    #: the directory of the server's Unix socket
+    socket_dir: Path
     user: str
 
     def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql+psycopg://{self.user}@/{database}?host={self.socket_dir}"
 
     def create_database(self, name: str) -> str:
         import psycopg
 
         with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
+            f"host={self.socket_dir} user={self.user} dbname=postgres", autocommit=True
         ) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
@@ -64,7 +62,6 @@ def postgres_server(binaries: Path) -> Iterator[PostgresServer]:
         os.chown(root, nobody.pw_uid, nobody.pw_gid)
         run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
     data = root / "data"
-    port = free_port()
     env = {**os.environ, "LC_ALL": "C", "HOME": str(root)}
 
     def run(*args: str) -> None:
@@ -87,13 +84,13 @@ def postgres_server(binaries: Path) -> Iterator[PostgresServer]:
             "-l",
             str(root / "server.log"),
             "-o",
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {root}",
+            f"-c listen_addresses='' -k {root}",
             "-w",
             "-t",
             "60",
             "start",
         )
-        yield PostgresServer(port, "advisor")
+        yield PostgresServer(root, "advisor")
     finally:
         with contextlib.suppress(Exception):
             run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")

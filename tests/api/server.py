@@ -1,9 +1,15 @@
-"""`advisor serve` as a real process on a free loopback port, for the end-to-end tests."""
+"""`advisor serve` as a real process, for the end-to-end tests.
+
+The server binds port 0 itself and the tests read the port it got from its
+start-up line: a port picked by the tests and bound later by the server could be
+taken by anything in between.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,9 +20,13 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from .postgres import free_port
+__all__ = ["WITHOUT_FILE_OVERRIDE", "Server", "advisor_server"]
 
-__all__ = ["Server", "advisor_server"]
+#: util-linux's setpriv, dropping root's power to write files whatever their permissions
+WITHOUT_FILE_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+#: what `advisor serve` logs once it listens (api/serve.py)
+_LISTENING = re.compile(r" on http://[^\s/]+:(\d+) with \d+ worker")
 
 
 @dataclass
@@ -71,25 +81,31 @@ def advisor_server(
     host: str = "127.0.0.1",
     headers: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
+    honour_permissions: bool = False,
 ) -> Iterator[Server]:
     """Start `advisor serve`, wait until every worker answers, stop it (SIGTERM) at the end.
 
     `headers` go with the helper's own /v1 requests (a token, once the test made one).
+    `honour_permissions`: when the tests run as root, run the server without the
+    capabilities that let root ignore file permissions (as a deployment's service user
+    would be), so that a file made read-only is read-only to it.
     """
-    port = free_port()
-    log = workdir / f"server-{port}.log"
+    log = workdir / f"server-{os.getpid()}-{time.monotonic_ns()}.log"
     env = {**os.environ, "ADVISOR_RELOAD_INTERVAL": str(reload_interval), **(env or {})}
     command = [sys.executable, "-m", "advisor.cli", "serve", "--rules", str(rules)]
-    command += ["--host", host, "--port", str(port), "--workers", str(workers)]
+    command += ["--host", host, "--port", "0", "--workers", str(workers)]
     command += ["--database-url", database_url]
+    if honour_permissions and os.geteuid() == 0:
+        command = [*WITHOUT_FILE_OVERRIDE, *command]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    # bound to every interface: the helper's own requests come from loopback
-    near = "127.0.0.1" if host == "0.0.0.0" else host
-    server = Server(f"http://{near}:{port}", process, log, headers=dict(headers or {}))
+    server = Server("", process, log, headers=dict(headers or {}))
     try:
+        # bound to every interface: the helper's own requests come from loopback
+        near = "127.0.0.1" if host == "0.0.0.0" else host
+        server.base_url = f"http://{near}:{_wait_for_port(server)}"
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
@@ -105,16 +121,34 @@ def advisor_server(
         server.worker_pids(workers)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-                for pid in server.workers:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
+        _stop(server)
+
+
+def _wait_for_port(server: Server) -> int:
+    deadline = time.monotonic() + 90
+    while (found := _LISTENING.search(server.output())) is None:
+        if server.process.poll() is not None:
+            raise AssertionError(
+                f"advisor serve exited {server.process.returncode}:\n{server.output()}"
+            )
+        if time.monotonic() > deadline:
+            raise AssertionError(f"advisor serve did not say where it listens:\n{server.output()}")
+        time.sleep(0.1)
+    return int(found.group(1))
+
+
+def _stop(server: Server) -> None:
+    process = server.process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+            for pid in server.workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _worker_children(supervisor: int) -> set[int]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
+import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from advisor.api import Settings, create_app
+from advisor.api import Settings, create_app, decision_log
 from advisor.api.decision_log import DecisionLog, LoggedDecision
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from ..conftest import LIBYA_2024
@@ -106,7 +109,7 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
 
 def test_postgres_commits_wait_for_the_wal_flush(postgres_url: str) -> None:
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    database = postgres_url.rsplit("/", 1)[1]
+    database = make_url(postgres_url).database
     with admin.connect() as connection:
         connection.execute(text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
     admin.dispose()
@@ -172,3 +175,115 @@ def test_the_service_records_on_postgres(settings: Settings, postgres_url: str) 
         assert log.ids() == {answer["decision_id"]}
     finally:
         log.close()
+
+
+def test_concurrent_records_are_all_committed(log: DecisionLog) -> None:
+    """Group commit under real threads: every record returns with its rows in the log."""
+    barrier = threading.Barrier(16)
+    recorded: list[str] = []
+
+    def writer() -> None:
+        barrier.wait()
+        for _ in range(10):
+            e = entry()
+            log.record([e])
+            recorded.append(e.id)
+
+    threads = [threading.Thread(target=writer) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(recorded) == 160
+    assert log.ids() == set(recorded)
+
+
+def test_a_duplicate_among_concurrent_records_fails_alone(log: DecisionLog) -> None:
+    kept = entry()
+    log.record([kept])
+    barrier = threading.Barrier(8)
+    outcomes: dict[int, str] = {}
+
+    def writer(n: int) -> None:
+        barrier.wait()
+        try:
+            log.record([kept if n == 0 else entry()])
+        except IntegrityError:
+            outcomes[n] = "refused"
+        else:
+            outcomes[n] = "recorded"
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes == {0: "refused", **dict.fromkeys(range(1, 8), "recorded")}
+    assert len(log.ids()) == 8
+
+
+def test_every_acknowledged_record_survives_a_kill_mid_load(
+    log: DecisionLog, database_url: str
+) -> None:
+    """Threads record and print each id once `record` returns; the process is then killed
+    while others are still committing. Every id printed is in the log."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys, threading, uuid
+        from datetime import UTC, datetime
+        from advisor.api.decision_log import DecisionLog, LoggedDecision
+        log = DecisionLog({database_url!r})
+        lock = threading.Lock()
+        acknowledged = 0
+
+        def writer():
+            global acknowledged
+            while True:
+                entry = LoggedDecision(str(uuid.uuid4()), datetime.now(UTC), "h", "{{}}", "{{}}")
+                log.record([entry])
+                with lock:
+                    os.write(1, (entry.id + "\\n").encode())
+                    acknowledged += 1
+                    if acknowledged == 200:
+                        os.kill(os.getpid(), signal.SIGKILL)
+
+        for _ in range(8):
+            threading.Thread(target=writer, daemon=True).start()
+        threading.Event().wait()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == -9, result.stderr
+    acknowledged = set(result.stdout.split())
+    assert len(acknowledged) >= 200
+    assert acknowledged <= log.ids()
+
+
+def test_the_log_says_whether_it_can_be_written(log: DecisionLog, database_url: str) -> None:
+    outcome = log.writable(max_age=0)
+    assert outcome.ok
+    assert outcome.error is None
+    fresh = DecisionLog(database_url.replace("/log.db", "/empty.db"))
+    try:
+        if fresh.url.get_backend_name() == "sqlite":
+            refused = fresh.writable(max_age=0)  # no table to write to
+            assert not refused.ok
+            assert refused.error is not None
+            assert "decisions" in refused.error
+    finally:
+        fresh.close()
+
+
+def test_purge_deletes_only_what_is_older_than_the_cutoff(
+    log: DecisionLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decision_log, "PURGE_BATCH", 3)  # several batches
+    now = datetime.now(UTC)
+    old = [dataclasses.replace(entry(), recorded_at=now - timedelta(days=40)) for _ in range(7)]
+    recent = [dataclasses.replace(entry(), recorded_at=now - timedelta(days=20)) for _ in range(2)]
+    log.record([*old, *recent])
+    assert log.purge(now - timedelta(days=30)) == 7
+    assert log.ids() == {e.id for e in recent}
+    assert log.purge(now - timedelta(days=30)) == 0
