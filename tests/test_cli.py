@@ -134,6 +134,7 @@ def test_exit_codes_keep_their_values() -> None:
         ("USAGE", 2),
         ("INTERNAL", 3),
         ("EXTERNAL", 4),
+        ("INTERRUPTED", 130),
     ]
 
 

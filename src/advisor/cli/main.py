@@ -16,6 +16,7 @@ from typing import Protocol, cast
 
 # Module by module, not `from advisor.cli import ...`: that would import this package's
 # __init__, which imports this module.
+import advisor.cli.batch as batch
 import advisor.cli.check as check
 import advisor.cli.diff as diff
 import advisor.cli.graph as graph
@@ -39,7 +40,17 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-BUILT_IN: tuple[Command, ...] = (recommend, validate, check, schema, graph, diff, ruledoc, new)
+BUILT_IN: tuple[Command, ...] = (
+    recommend,
+    batch,
+    validate,
+    check,
+    schema,
+    graph,
+    diff,
+    ruledoc,
+    new,
+)
 
 
 def _version() -> str:

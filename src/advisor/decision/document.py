@@ -57,6 +57,12 @@ class Decision:
             self._model = DecisionModel.model_validate(self._data)
         return self._model
 
+    @property
+    def content(self) -> Mapping[str, Any]:
+        """The decision's JSON content as plain dicts and lists, not validated: for code
+        that reads a few fields of many decisions (`advisor batch` tables). Do not modify."""
+        return self._data
+
     def with_sensitivity(self, sensitivity: Sequence[Sensitivity]) -> Decision:
         """The same decision with its `sensitivity` section."""
         return Decision({**self._data, "sensitivity": list(sensitivity)})

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from advisor.errors import Location, Problem, RuleSetError, errors_among
 from advisor.hints import display_path
-from advisor.language.loader import load_yaml
+from advisor.language.loader import load_yaml, parse_yaml
 from advisor.language.ruleset import RuleSet
 from advisor.language.validation.checker import RuleFileChecker
 
-__all__ = ["check_ruleset", "load_ruleset", "rule_files"]
+__all__ = ["check_ruleset", "load_ruleset", "rule_files", "rule_texts", "ruleset_from_texts"]
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -48,3 +49,35 @@ def check_ruleset(directory: Path | str) -> tuple[list[Problem], RuleSet | None]
     ruleset = collector.finish()
     problems = sorted(set(collector.problems))
     return problems, (ruleset if not errors_among(problems) else None)
+
+
+def rule_texts(directory: Path | str) -> dict[str, str]:
+    """The text of each rule file of a directory, by the name problems give it.
+
+    With `ruleset_from_texts`, a rule set travels as its content: a process that has
+    no rule files (a Dask worker) builds the very rule set the files give here.
+    Raises `RuleSetError` for a file it cannot read.
+    """
+    root = Path(directory)
+    texts: dict[str, str] = {}
+    for path in rule_files(root):
+        name = display_path(path)
+        try:
+            texts[name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problem = Problem(Location(name), f"cannot read: {exc}", "unreadable")
+            raise RuleSetError([problem]) from None
+    return texts
+
+
+def ruleset_from_texts(texts: Mapping[str, str]) -> RuleSet:
+    """The rule set of rule files given as name -> text; raises `RuleSetError` as
+    `load_ruleset` does."""
+    collector = RuleFileChecker()
+    for name, text in texts.items():
+        collector.add_document(parse_yaml(text, name))
+    ruleset = collector.finish()
+    problems = sorted(set(collector.problems))
+    if ruleset is None or errors_among(problems) or not texts:
+        raise RuleSetError(problems or [Problem(Location("<rules>"), "no rule files", "no-rules")])
+    return ruleset
