@@ -22,7 +22,8 @@ from typing import Any
 
 from advisor.hints import did_you_mean
 from advisor.language.models import IndicatorType
-from advisor.language.profile import PERIOD, indicator_aliases
+from advisor.language.periods import NOT_A_PERIOD, is_period, period_kind
+from advisor.language.profile import indicator_aliases
 from advisor.language.ruleset import RuleSet
 
 from .rows import Payload
@@ -130,11 +131,8 @@ def _indicator_column(
             f" such as {name}@2023 and {name}@2024"
         )
         return None
-    if at and not PERIOD.match(period):
-        problems.append(
-            f'column "{column}": "{period}" is not a period (a year 2024, a quarter 2024-Q1,'
-            " a half 2024-H1 or a month 2024-05)"
-        )
+    if at and not is_period(period):
+        problems.append(f'column "{column}": "{period}" is not a period: {NOT_A_PERIOD}')
         return None
     return _Column(index, name, spec.type, period if at else None)
 
@@ -156,13 +154,6 @@ def _series_problems(
                 f"series {indicator} is given as {' and '.join(sorted(names))}: use one name"
             )
     return problems
-
-
-def period_kind(period: str) -> str:
-    """What a period counts: years, quarters, halves or months."""
-    if len(period) == 4:
-        return "years"
-    return {"Q": "quarters", "H": "halves"}.get(period[5], "months")
 
 
 class _Missing:
