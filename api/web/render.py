@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,8 +33,6 @@ def show_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {show_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(value)
     return str(value)
 
 
@@ -58,7 +55,7 @@ def _threshold(value: Any) -> str:
     return _number(value)
 
 
-def _ticks(text: str, rules: Mapping[str, Any] | None = None) -> Markup:
+def _ticks(text: str) -> Markup:
     """`advisor diff`'s wording in HTML: each `rule` as code, linked to the rule's page."""
     out = []
     for index, part in enumerate(_TICKS.split(text)):
@@ -66,8 +63,9 @@ def _ticks(text: str, rules: Mapping[str, Any] | None = None) -> Markup:
             out.append(str(escape(part)))
             continue
         rule = part.split(" ", 1)[0]
-        known = rules is None or rule in rules
-        if _RULE_NOTE.match(part) and known:
+        # "changed measure `x`", "added signal `y`": not rules, so no rule page to link
+        other_kind = re.search(r"\b(indicator|measure|signal) $", out[-1] if out else "")
+        if _RULE_NOTE.match(part) and other_kind is None:
             out.append(f'<a href="/rules/{escape(rule)}"><code>{escape(part)}</code></a>')
         else:
             out.append(f"<code>{escape(part)}</code>")
@@ -100,7 +98,6 @@ def _environment() -> Environment:
         holds=_holds,
         condition=_condition,
         short=lambda text: str(text).removeprefix("sha256:")[:12],
-        tojson_compact=lambda value: json.dumps(value, separators=(",", ":")),
     )
     return env
 

@@ -158,7 +158,9 @@ def decode_profile(text: str) -> dict[str, Any] | None:
 
 
 def _canonical(value: Any) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, bool):
+        return ("boolean", value)  # not a number: true is not 1
+    if value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float):
         return float(value)

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from advisor.api import Settings, create_app
 from advisor.api.web.docs import REDOC_LOGO
+from advisor.api.web.state import ViewState, decode_profile, encode_profile, same_value
 from fastapi.testclient import TestClient
 
 from .test_workbench import RULES, recorded
@@ -184,3 +185,36 @@ def test_the_workbench_pages_are_not_in_the_api_schema(bench: TestClient) -> Non
     )
     operations = {op["operationId"] for item in schema["paths"].values() for op in item.values()}
     assert {"compareProfiles", "previewRuleEdit", "getRuleMap", "listExamples"} <= operations
+
+
+def test_a_view_state_round_trips_through_its_link() -> None:
+    profile = {"country": "Examplia", "period": "2024", "indicators": {"gti.score": 5.5}}
+    encoded = encode_profile({**profile, "sources": {"gti.score": "IEP"}, "notes": "long"})
+    assert decode_profile(encoded) == profile
+    assert decode_profile("not base64 at all!") is None
+    state = ViewState(profile=encoded, sets=("gti.score=7",), unsets=("fsi.total",))
+    again = ViewState.from_query(_Params(parse_qs(urlsplit(state.url()).query)))
+    assert again == state
+    after, problems = state.apply(profile)
+    assert after["indicators"] == {"gti.score": 7}
+    assert problems == [("unset fsi.total", "the profile does not give this indicator")]
+    _, unreadable = ViewState(sets=("gti.score=[1",)).apply(profile)
+    assert unreadable == [("set gti.score=[1", "the value is not readable")]
+
+
+def test_profile_values_compare_as_written_numbers_and_periods() -> None:
+    assert same_value(1, 1.0)
+    assert same_value({2024: 1}, {"2024": 1.0})
+    assert not same_value(True, 1)
+    assert not same_value("weak", None)
+
+
+class _Params(dict[str, list[str]]):
+    """parse_qs output with the two methods ViewState reads (like Starlette's QueryParams)."""
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        values = super().get(key)
+        return values[0] if values else default
+
+    def getlist(self, key: str) -> list[str]:
+        return list(super().get(key, []))
