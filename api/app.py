@@ -23,6 +23,7 @@ from .retention import Purger
 from .routes import catalogue, decisions, health, recommendations, ruleset
 from .settings import Settings
 from .watcher import RuleSetWatcher
+from .web import install_workbench
 
 __all__ = ["create_app"]
 
@@ -59,6 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # /docs and /redoc are the workbench's, with their assets served here (api/web/docs.py)
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(AccessGuard)  # inside the metrics: refusals are counted too
@@ -67,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (recommendations, catalogue, ruleset, decisions, health):
         app.include_router(module.router)
+    install_workbench(app)
 
     def serving_ruleset() -> RuleSet:
         services: Services | None = getattr(app.state, "services", None)

@@ -146,6 +146,17 @@ OPERATION_IDS = {
     "healthz": "checkHealth",
     "readyz": "checkReadiness",
     "metrics": "getMetrics",
+    # the workbench's read-only analysis (api/web/endpoints.py)
+    "examples": "listExamples",
+    "example": "getExample",
+    "check": "checkProfile",
+    "compare": "compareProfiles",
+    "rule_usage": "getRuleUsage",
+    "rule_files_list": "listRuleFiles",
+    "rule_file": "getRuleFile",
+    "overview": "getOverview",
+    "preview_edit": "previewRuleEdit",
+    "rulemap": "getRuleMap",
 }
 
 

@@ -93,6 +93,22 @@ def test_the_wheel_installs_one_top_level_package(wheel: zipfile.ZipFile) -> Non
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
+def test_the_wheel_carries_the_workbench_assets(wheel: zipfile.ZipFile) -> None:
+    """Every template and static file of the workbench: the page needs nothing from elsewhere."""
+    web = ROOT / "api" / "web"
+    assets = {
+        f"advisor/api/web/{p.relative_to(web).as_posix()}"
+        for folder in ("templates", "static")
+        for p in (web / folder).rglob("*")
+        if p.is_file()
+    }
+    assert {
+        "advisor/api/web/templates/decision.html",
+        "advisor/api/web/static/workbench.js",
+    } <= assets
+    assert assets <= set(wheel.namelist())
+
+
 def test_the_wheel_carries_every_source_module(wheel: zipfile.ZipFile) -> None:
     expected = {
         f"advisor/{p.relative_to(ROOT / 'src' / 'advisor')}"

@@ -31,6 +31,7 @@ __all__ = [
     "MeasureChange",
     "ProfileImpact",
     "compare",
+    "compare_decisions",
     "profile_files",
     "ruleset_changes",
 ]
@@ -252,19 +253,30 @@ def compare(base: Evaluator, head: Evaluator, profiles: list[Path]) -> list[Prof
                 f"{display_path(path)}: refused by both rule sets:\n"
                 + "\n".join(f"  {p}" for p in refusals[-1][1].problems)
             )
-        impact = ProfileImpact(path.name, _title(decisions[0]))
         if refusals:
+            impact = ProfileImpact(path.name, _title(decisions[0]))
             side, error = refusals[0]
             problems = "; ".join(str(p) for p in error.problems)
             impact.refused = f"refused by the rule set {side} the change: {problems}"
         else:
             was, now = decisions
-            impact.changes, impact.rules_only = _compare_decisions(
-                _Run(base.ruleset, was), _Run(head.ruleset, now)
-            )
-            impact.undetermined = _compare_gaps(was, now)
+            impact = compare_decisions(path.name, base.ruleset, was, head.ruleset, now)
         impacts.append(impact)
     return impacts
+
+
+def compare_decisions(
+    name: str, base: RuleSet, was: Decision, head: RuleSet, now: Decision
+) -> ProfileImpact:
+    """What differs between two decisions, `was` made with `base` and `now` with `head`.
+
+    The profiles may differ too (a what-if, or two countries under one rule set): the rules
+    responsible are then those whose action on a measure differs between the two runs.
+    """
+    impact = ProfileImpact(name, _title(now))
+    impact.changes, impact.rules_only = _compare_decisions(_Run(base, was), _Run(head, now))
+    impact.undetermined = _compare_gaps(was, now)
+    return impact
 
 
 def _title(decision: Decision) -> str:
