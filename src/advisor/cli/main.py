@@ -20,6 +20,8 @@ import advisor.cli.check as check
 import advisor.cli.diff as diff
 import advisor.cli.graph as graph
 import advisor.cli.new as new
+import advisor.cli.overview as overview
+import advisor.cli.profiles as profiles
 import advisor.cli.recommend as recommend
 import advisor.cli.ruledoc as ruledoc
 import advisor.cli.schema as schema
@@ -39,7 +41,18 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-BUILT_IN: tuple[Command, ...] = (recommend, validate, check, schema, graph, diff, ruledoc, new)
+BUILT_IN: tuple[Command, ...] = (
+    recommend,
+    validate,
+    check,
+    schema,
+    graph,
+    diff,
+    ruledoc,
+    new,
+    profiles,
+    overview,
+)
 
 
 def _version() -> str:
