@@ -34,7 +34,7 @@ Feature: Borders, trafficking and smuggling
       | 8.0             | -1.0        | partial        | fires         |
       | 8.0             | -0.99       | partial        | does not fire |
       | 8.0             | -0.14       | weak           | fires         |
-      | 7.9             | -1.5        | weak           | does not fire |
+      | 7.5             | -1.5        | weak           | does not fire |
 
   Scenario Outline: Entry points are monitored where borders are weak and smuggling or arms trafficking is strong
     Given the Tunisia 2024 profile
@@ -47,8 +47,8 @@ Feature: Borders, trafficking and smuggling
     Examples:
       | border control | human smuggling | arms trafficking | verdict                            |
       | weak           | 8.0             | 3.0              | is recommended with high priority  |
-      | weak           | 7.9             | 8.0              | is recommended with high priority  |
-      | weak           | 7.9             | 7.9              | is not recommended                 |
+      | weak           | 7.5             | 8.0              | is recommended with high priority  |
+      | weak           | 7.5             | 7.5              | is not recommended                 |
       | partial        | 9.0             | 9.0              | is not recommended                 |
 
   Scenario: Departures up by a quarter call for immediate border training, awareness and a regional response
@@ -119,7 +119,7 @@ Feature: Borders, trafficking and smuggling
       | human trafficking | human smuggling | verdict                           |
       | 8.0               | 1.0             | is recommended with high priority |
       | 1.0               | 8.0             | is recommended with high priority |
-      | 7.9               | 7.9             | is not recommended                |
+      | 7.5               | 7.5             | is not recommended                |
 
   Scenario: Reports of abuse of migrants put protection conditions on border support
     Given the Libya 2024 profile
@@ -146,6 +146,32 @@ Feature: Borders, trafficking and smuggling
     Examples:
       | human trafficking | victim support | outcome          |
       | 7.0               | 3.0            | fires            |
-      | 6.9               | 1.0            | does not fire    |
-      | 9.0               | 3.1            | does not fire    |
+      | 6.5               | 1.0            | does not fire    |
+      | 9.0               | 3.5            | does not fire    |
       | 9.0               | missing        | is undetermined  |
+
+  Scenario: Libya 2024: the sea route runs through Libyan waters: rescue coordination, under protection conditions
+    Given the Libya 2024 profile
+    When the profile is evaluated
+    Then maritime-search-and-rescue-coordination is recommended with high priority
+    And maritime-search-and-rescue-coordination carries a safeguard from migrant-protection-conditions
+    And maritime-search-and-rescue-coordination carries a safeguard from security-training-vetting
+    And the reason for maritime-search-and-rescue-coordination cites 17,190
+
+  Scenario Outline: Maritime coordination from 15,000 arrivals in Italy or 10,000 interceptions
+    Given an empty profile for Examplia
+    And migration.departures_to_italy by period:
+      | period | value        |
+      | 2023   | <departures> |
+      | 2024   | <departures> |
+    And migration.interceptions_at_sea by period:
+      | period | value           |
+      | 2024   | <interceptions> |
+    When the profile is evaluated
+    Then the rule sea-route-maritime-coordination <outcome>
+
+    Examples:
+      | departures | interceptions | outcome       |
+      | 15,000     | 0             | fires         |
+      | 14,999     | 10,000        | fires         |
+      | 14,999     | 9,999         | does not fire |

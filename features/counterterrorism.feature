@@ -1,6 +1,7 @@
 Feature: Counterterrorism, intelligence sharing and surveillance technology
-  Coordination against an active terrorist threat, raised to high priority
-  where the measured impact is high; intelligence shared, under strict
+  Coordination against an active terrorist threat, its priority rising with
+  the measured impact (GTI 6 and 7.5) and with the deadliness of the conflict
+  it comes with; intelligence shared, under strict
   handling rules, where fragmented governance hides the networks; dual-use
   surveillance technology only under human-rights conditions, and never to a
   rights-abusing, fragmented state; community resilience where extremists
@@ -17,8 +18,8 @@ Feature: Counterterrorism, intelligence sharing and surveillance technology
 
     Examples:
       | terrorism score | recruitment reported | priority | impact rule   |
-      | 4.5             | false                | high     | fires         |
-      | 4.49            | true                 | medium   | does not fire |
+      | 6.0             | false                | high     | fires         |
+      | 5.99            | true                 | medium   | does not fire |
       | 3.0             | true                 | medium   | does not fire |
 
   Scenario: A low terrorism score calls for no counterterrorism coordination, even with recruitment reported
@@ -36,12 +37,13 @@ Feature: Counterterrorism, intelligence sharing and surveillance technology
     And intelligence-sharing-framework carries a safeguard from fragmented-state-intelligence-sharing
     And the reasons for joint-threat-task-forces include the rule fragmented-state-intelligence-sharing
 
-  Scenario: Egypt 2024: divided elites in a stable state are not fragmentation, so no intelligence-sharing framework
+  Scenario: Egypt 2024: divided elites in a stable state are not fragmentation; intelligence sharing follows the terrorism score instead
     Given the Egypt 2024 profile
     When the profile is evaluated
     Then the signal governance-fragmentation does not hold
     And the rule fragmented-state-intelligence-sharing does not fire
-    And intelligence-sharing-framework is not recommended
+    And intelligence-sharing-framework is recommended with high priority
+    And the reasons for intelligence-sharing-framework include the rule high-terrorism-impact
 
   Scenario: Fragmented governance alone, without entrenched crime or an active threat, is not enough
     Given the Libya 2024 profile
@@ -121,3 +123,59 @@ Feature: Counterterrorism, intelligence sharing and surveillance technology
     When the profile is evaluated
     Then the rule extremist-recruitment-prevention is undetermined because local.youth_unemployment_pct is missing
     And the data gaps include local.youth_unemployment_pct
+
+  Scenario Outline: Among the ten countries most affected by terrorism, coordination and intelligence are critical
+    Given an empty profile for Examplia
+    And gti.score is <terrorism score>
+    When the profile is evaluated
+    Then the rule terrorism-top-tier <outcome>
+
+    Examples:
+      | terrorism score | outcome       |
+      | 7.5             | fires         |
+      | 7.49            | does not fire |
+
+  Scenario: Nigeria 2024 (GTI 8.065, 8th of 163): critical intelligence sharing, under the Principles on detainees
+    Given the Nigeria 2024 profile
+    When the profile is evaluated
+    Then intelligence-sharing-framework is recommended with critical priority
+    And the reasons for intelligence-sharing-framework include the rule terrorism-top-tier
+    And intelligence-sharing-framework carries a safeguard from intelligence-rights-safeguard
+    And counterterrorism-coordination carries a safeguard from intelligence-rights-safeguard
+
+  Scenario: Yemen 2024: a moderate terrorism score inside a war raises coordination and intelligence to high
+    Given the Yemen 2024 profile
+    When the profile is evaluated
+    Then the rule terrorism-in-armed-conflict fires
+    And the reasons for counterterrorism-coordination include the rule terrorism-in-armed-conflict
+    And the reason for counterterrorism-coordination cites 74.1
+
+  Scenario Outline: Terrorism inside a conflict: high from 25 deaths per million, critical from 100
+    Given an empty profile for Examplia
+    And gti.score is <terrorism score>
+    And local.extremist_recruitment_reports is false
+    And acled.fatalities_per_million by period:
+      | period | value        |
+      | 2024   | <fatalities> |
+    When the profile is evaluated
+    Then the rule terrorism-in-armed-conflict <armed conflict>
+    And the rule terrorism-in-lethal-conflict <lethal conflict>
+
+    Examples:
+      | terrorism score | fatalities | armed conflict | lethal conflict |
+      | 4.5             | 100        | fires          | fires           |
+      | 4.5             | 99.9       | fires          | does not fire   |
+      | 4.5             | 24.9       | does not fire  | does not fire   |
+      | 4.49            | 300        | does not fire  | does not fire   |
+
+  Scenario: Kenya 2024: a human-rights score under 7 and no word on abuse of migrants: the intelligence conditions stay, as provisional
+    Given the Kenya 2024 profile
+    When the profile is evaluated
+    Then intelligence-sharing-framework carries a provisional safeguard from intelligence-rights-safeguard
+
+  Scenario: Kenya 2024 with no abuse of migrants reported: intelligence sharing without human-rights conditions
+    Given the Kenya 2024 profile
+    And local.migrant_detention_abuse_reports is false
+    When the profile is evaluated
+    Then the rule intelligence-rights-safeguard does not fire
+    And intelligence-sharing-framework carries no safeguard

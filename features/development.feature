@@ -13,7 +13,7 @@ Feature: Development: the economic root causes of instability and migration
 
   Scenario: Tunisia 2024 with a weaker smuggling market and falling departures: no root-cause programme
     Given the Tunisia 2024 profile
-    And goci.human_smuggling is 6.9
+    And goci.human_smuggling is 6.5
     When the profile is evaluated
     Then the rule migration-root-causes-development does not fire
 
@@ -56,18 +56,37 @@ Feature: Development: the economic root causes of instability and migration
       | 7.4              | -2.0                     | does not fire |
       | 9.0              | -0.99                    | does not fire |
 
-  Scenario Outline: Reconstruction support where public services have failed and people are displaced
+  Scenario Outline: Reconstruction support where public services have failed and people are displaced after conflict
     Given an empty profile for Examplia
     And fsi.p2_public_services is <public services>
     And fsi.s2_refugees_idps is <refugees and displaced>
+    And acled.fatalities_per_million by period:
+      | period | value        |
+      | 2023   | <earlier>    |
+      | 2024   | <latest>     |
     When the profile is evaluated
     Then international-reconstruction-support <verdict>
 
     Examples:
-      | public services | refugees and displaced | verdict                           |
-      | 7.5             | 7.5                    | is recommended with high priority |
-      | 7.4             | 9.0                    | is not recommended                |
-      | 9.0             | 7.4                    | is not recommended                |
+      | public services | refugees and displaced | earlier | latest | verdict                           |
+      | 7.5             | 7.5                    | 40      | 10     | is recommended with high priority |
+      | 7.4             | 9.0                    | 200     | 200    | is not recommended                |
+      | 9.0             | 7.4                    | 200     | 200    | is not recommended                |
+      | 9.0             | 9.0                    | 40      | 9.9    | is not recommended                |
+
+  Scenario: Libya 2024: the war for Tripoli ended in 2020, and reconstruction still counts it
+    Given the Libya 2024 profile
+    When the profile is evaluated
+    Then the signal armed-conflict does not hold
+    But the signal conflict-affected holds
+    And international-reconstruction-support is recommended with high priority
+
+  Scenario: Mauritania 2024: failing services and many refugees, but no conflict: support to hosting communities, not reconstruction
+    Given the Mauritania 2024 profile
+    When the profile is evaluated
+    Then the rule post-conflict-reconstruction does not fire
+    And international-reconstruction-support is not recommended
+    And refugee-hosting-community-support is recommended with high priority
 
   Scenario: Libya 2024: grievances following uneven development call for community resilience
     Given the Libya 2024 profile

@@ -22,6 +22,8 @@ Feature: Governance, rule of law and human rights
 
   Scenario Outline: Dialogue among factionalised elites from an FSI C2 score of 8.5
     Given an empty profile for Examplia
+    # a single government: without it the ceasefire rule could still ask for dialogue
+    And local.rival_governments is false
     And fsi.c2_factionalized_elites is <factionalised elites>
     When the profile is evaluated
     Then political-dialogue-support <verdict>
@@ -42,7 +44,7 @@ Feature: Governance, rule of law and human rights
       | rule of law | judicial system | outcome         |
       | -1.0        | 3.0             | fires           |
       | -0.99       | 2.0             | fires           |
-      | -0.99       | 2.01            | does not fire   |
+      | -0.99       | 2.5             | does not fire   |
       | -0.99       | missing         | is undetermined |
 
   Scenario Outline: Human rights are promoted as a priority from an FSI P3 score of 8
@@ -110,7 +112,7 @@ Feature: Governance, rule of law and human rights
       | external intervention | arms trafficking | regional task forces                | joint threat task forces            |
       | 8.0                   | 1.0              | is recommended with medium priority | is not recommended                  |
       | 7.9                   | 8.0              | is recommended with high priority   | is recommended with medium priority |
-      | 7.9                   | 7.9              | is not recommended                  | is not recommended                  |
+      | 7.9                   | 7.5              | is not recommended                  | is not recommended                  |
 
   Scenario: Libya 2024: NGO partners are protected where civic space is closed
     Given the Libya 2024 profile
@@ -123,3 +125,31 @@ Feature: Governance, rule of law and human rights
     When the profile is evaluated
     Then grassroots-ngo-partnerships is recommended
     And grassroots-ngo-partnerships carries no safeguard
+
+  Scenario: Sudan 2024: an armed conflict among fragmented authorities calls for ceasefire and mediation support
+    Given the Sudan 2024 profile
+    When the profile is evaluated
+    Then ceasefire-mediation-support is recommended with high priority
+    And the reason for ceasefire-mediation-support cites 329.8
+
+  Scenario Outline: Ceasefire support needs an armed conflict and fragmented authority
+    Given an empty profile for Examplia
+    And acled.fatalities_per_million by period:
+      | period | value        |
+      | 2024   | <fatalities> |
+    And local.rival_governments is <rival governments>
+    And fsi.c2_factionalized_elites is <factionalised elites>
+    And wgi.political_stability is <political stability>
+    When the profile is evaluated
+    Then the rule ceasefire-mediation-in-armed-conflict <outcome>
+
+    Examples:
+      | fatalities | rival governments | factionalised elites | political stability | outcome       |
+      | 25         | true              | 5.0                  | 0.5                 | fires         |
+      | 24.9       | true              | 9.0                  | -2.0                | does not fire |
+      | 300        | false             | 8.4                  | -2.5                | does not fire |
+
+  Scenario: Burkina Faso 2024: a war, but one government and elites not deeply divided: no ceasefire programme on that ground
+    Given the Burkina Faso 2024 profile
+    When the profile is evaluated
+    Then the rule ceasefire-mediation-in-armed-conflict does not fire

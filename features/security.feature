@@ -40,7 +40,7 @@ Feature: The security sector
       | control of corruption | state-embedded actors | outcome       |
       | -1.0                  | 9.0                   | fires         |
       | -0.99                 | 9.5                   | does not fire |
-      | -2.0                  | 8.9                   | does not fire |
+      | -2.0                  | 8.5                   | does not fire |
 
   Scenario: A security apparatus just short of collapse is not a fragmented sector
     Given the Libya 2024 profile
@@ -67,24 +67,29 @@ Feature: The security sector
     When the profile is evaluated
     Then the rule stable-counterpart-training does not fire
 
-  Scenario Outline: Escalating political violence calls for threat assessment and regular talks
+  Scenario Outline: Escalating political violence, per million people, calls for threat assessment and regular talks
     Given an empty profile for Examplia
-    And acled.political_violence_events is <political violence events>
-    And acled.events_targeting_civilians is <events targeting civilians>
+    And acled.political_violence_events_per_million is <political violence events>
+    And acled.events_targeting_civilians_per_million is <events targeting civilians>
     When the profile is evaluated
-    Then threat-assessment-frameworks <verdict>
+    Then the rule political-violence-escalation <outcome>
 
     Examples:
-      | political violence events | events targeting civilians | verdict                           |
-      | 150                       | 0                          | is recommended with high priority |
-      | 149                       | 75                         | is recommended with high priority |
-      | 149                       | 74                         | is not recommended                |
+      | political violence events | events targeting civilians | outcome       |
+      | 28                        | 0                          | fires         |
+      | 27.9                      | 24                         | fires         |
+      | 27.9                      | 23.9                       | does not fire |
 
-  Scenario: Libya 2024: the reason for threat assessment cites the 227 political-violence events
+  Scenario: Libya 2024: the reason for threat assessment cites 30.8 political-violence events per million people
     Given the Libya 2024 profile
     When the profile is evaluated
     Then the rule political-violence-escalation fires
-    And the reason for threat-assessment-frameworks cites 227
+    And the reason for threat-assessment-frameworks cites 30.8
+
+  Scenario: Nigeria 2024: 4,398 events are 18.9 per million people, no escalation on that count
+    Given the Nigeria 2024 profile
+    When the profile is evaluated
+    Then the rule political-violence-escalation does not fire
 
   Scenario: Libya 2023, a quieter year, shows no escalation
     Given the Libya 2023 profile
@@ -98,3 +103,21 @@ Feature: The security sector
     When the profile is evaluated
     Then security-forces-training is recommended
     And security-forces-training carries no safeguard
+
+  Scenario Outline: Equipment where borders are weak and one counterpart can account for it
+    Given an empty profile for Examplia
+    And local.border_control_capacity is <border control>
+    And fsi.c1_security_apparatus is <security apparatus>
+    And goci.resilience is 2.0
+    And local.rival_governments is <rival governments>
+    And fsi.c2_factionalized_elites is 5.0
+    And wgi.political_stability is 0.5
+    When the profile is evaluated
+    Then the rule weak-border-equipment <outcome>
+
+    Examples:
+      | border control | security apparatus | rival governments | outcome       |
+      | weak           | 2.0                | false             | fires         |
+      | partial        | 8.0                | false             | fires         |
+      | partial        | 7.9                | false             | does not fire |
+      | weak           | 2.0                | true              | does not fire |

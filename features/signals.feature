@@ -123,5 +123,44 @@ Feature: Signals: the situations the rules are built on
     Examples:
       | economic decline | human smuggling | verdict       |
       | 7.5              | 7.0             | holds         |
-      | 7.5              | 6.9             | does not hold |
+      | 7.5              | 6.5             | does not hold |
       | 7.4              | 9.0             | does not hold |
+
+  Scenario Outline: Armed conflict from 25 reported deaths per million people in the latest year, war-level lethality from 100
+    Given acled.fatalities_per_million by period:
+      | period | value        |
+      | 2023   | 500          |
+      | 2024   | <fatalities> |
+    When the profile is evaluated
+    Then the signal armed-conflict <armed>
+    And the signal lethal-conflict <lethal>
+
+    Examples:
+      | fatalities | armed         | lethal        |
+      | 100        | holds         | holds         |
+      | 99.9       | holds         | does not hold |
+      | 25         | holds         | does not hold |
+      | 24.9       | does not hold | does not hold |
+
+  Scenario Outline: There has been conflict when the deaths per million average 25 over the profile's years
+    Given acled.fatalities_per_million by period:
+      | period | value     |
+      | 2020   | <first>   |
+      | 2024   | <latest>  |
+    When the profile is evaluated
+    Then the signal conflict-affected <verdict>
+
+    Examples:
+      | first | latest | verdict       |
+      | 49    | 1      | holds         |
+      | 48.8  | 1      | does not hold |
+
+  Scenario Outline: Displacement is large-scale from 50 internally displaced people per 1,000
+    Given unhcr.idps_per_1000 is <displaced>
+    When the profile is evaluated
+    Then the signal large-scale-displacement <verdict>
+
+    Examples:
+      | displaced | verdict       |
+      | 50        | holds         |
+      | 49.9      | does not hold |

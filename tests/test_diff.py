@@ -13,12 +13,13 @@ RULES = ROOT / "rules"
 PROFILES = ROOT / "examples" / "profiles"
 
 #: One rule edit: the smuggling-hub rule fires from GI-TOC human smuggling 8 instead of 9
+#: (thresholds sit between the half points GI-TOC gives: 7.75 for 8, 8.75 for 9)
 #: (Libya scored 8.0 in the 2021 edition, 9.5 in 2023) and makes joint task forces critical.
 SMUGGLING_HUB_EDIT = {
     "borders.yaml": [
         (
-            "when: goci.human_smuggling >= 9 and signal weak-border-control",
-            "when: goci.human_smuggling >= 8 and signal weak-border-control",
+            "when: goci.human_smuggling >= 8.75 and signal weak-border-control",
+            "when: goci.human_smuggling >= 7.75 and signal weak-border-control",
         ),
         (
             "- {measure: joint-threat-task-forces, priority: high}\n    because: >-\n"
@@ -173,7 +174,7 @@ def test_broken_rules_at_the_base_revision_are_named_by_revision(tmp_path: Path)
     shutil.copytree(PROFILES, repo / "profiles")
     borders = repo / "rules" / "borders.yaml"
     good = borders.read_text()
-    borders.write_text(good.replace("goci.human_smuggling >= 9", "goci.human_smugling >= 9"))
+    borders.write_text(good.replace("goci.human_smuggling >= 8.75", "goci.human_smugling >= 8.75"))
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "typo")
@@ -182,7 +183,7 @@ def test_broken_rules_at_the_base_revision_are_named_by_revision(tmp_path: Path)
     result = advisor("diff", "--base", "HEAD", "--profiles", "profiles", cwd=repo)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        'HEAD:rules/borders.yaml:33:11: unknown indicator "goci.human_smugling" '
+        'HEAD:rules/borders.yaml:34:11: unknown indicator "goci.human_smugling" '
         '(did you mean "goci.human_smuggling"?)',
         "1 problem(s) in the rule files before the change, "
         f"`HEAD` ({git(repo, 'rev-parse', 'HEAD')[:12]})",
@@ -197,14 +198,15 @@ def test_withholding_edits_and_rules_that_change_no_measure(tmp_path: Path) -> N
             # P3 9.3 in 2023, 9.4 in 2024: surveillance technology withheld only in 2024
             "counterterrorism.yaml": [
                 (
-                    "when: fsi.p3_human_rights_rule_of_law >= 9 and signal governance",
+                    "when: fsi.p3_human_rights_rule_of_law >= 8.95 and signal governance",
                     "when: fsi.p3_human_rights_rule_of_law >= 9.35 and signal governance",
                 )
             ],
             # now fires for Libya, where training is already recommended with high priority
             "security.yaml": [
                 (
-                    "when: fsi.c1_security_apparatus between 5 and 8 and not signal governance",
+                    "when: fsi.c1_security_apparatus between 4.95 and 8.05"
+                    " and not signal governance",
                     "when: fsi.c1_security_apparatus between 5 and 10 or signal governance",
                 )
             ],
@@ -265,8 +267,8 @@ def test_an_edit_that_reads_data_a_profile_lacks_is_reported(tmp_path: Path) -> 
         {
             "governance.yaml": [
                 (
-                    "when: fsi.p3_human_rights_rule_of_law >= 8\n",
-                    "when: fsi.p3_human_rights_rule_of_law >= 8"
+                    "when: fsi.p3_human_rights_rule_of_law >= 7.95\n",
+                    "when: fsi.p3_human_rights_rule_of_law >= 7.95"
                     " and local.youth_unemployment_pct >= 0\n",
                 )
             ]

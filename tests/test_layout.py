@@ -26,6 +26,7 @@ LAYERS = {
     "advisor.engine": 2,
     "advisor.decision": 3,
     "advisor.analysis": 4,
+    "advisor.indices": 4,
     "advisor.decide": 5,
     "advisor.batch": 5,  # runs the facade over many profiles
     "advisor": 5,  # the package's __init__: the public API re-exports the facade

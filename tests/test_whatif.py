@@ -44,7 +44,7 @@ def test_set_and_unset_change_the_decision_not_the_file() -> None:
         "--format",
         "json",
         "--set",
-        "gti.score=5",
+        "gti.score=6.5",
         "--set",
         "local.border_control_capacity=weak",
         "--unset",
@@ -122,7 +122,7 @@ def test_sensitivity_names_the_nearest_threshold(advisor: Advisor) -> None:
     assert (change.indicator, change.now, change.to, change.effect) == (
         "goci.human_smuggling",
         8.0,
-        7.99,
+        7.74,  # the threshold is 7.75, between the half points GI-TOC gives
         "removes",
     )
     assert change.rules == ["trafficker-prosecution-cooperation"]
@@ -131,7 +131,8 @@ def test_sensitivity_names_the_nearest_threshold(advisor: Advisor) -> None:
         for c in by_measure["regular-bilateral-meetings"].changes
         if c.effect == "raises"
     }
-    assert ("acled.political_violence_events", 150) in raises  # threshold of escalation
+    # threshold of escalation: 28 events per million people
+    assert ("acled.political_violence_events_per_million", 28) in raises
 
 
 @pytest.mark.parametrize("name", ["tunisia-2024", "libya-2023", "egypt-2024"])
@@ -166,7 +167,7 @@ def test_sensitivity_in_the_table() -> None:
     assert result.returncode == 0, result.stderr
     assert "Sensitivity (one indicator changed at a time)" in result.stdout
     assert (
-        "goci.human_smuggling 8 -> 7.99: removes it (trafficker-prosecution-cooperation)"
+        "goci.human_smuggling 8 -> 7.74: removes it (trafficker-prosecution-cooperation)"
         in result.stdout
     )
 
@@ -196,7 +197,13 @@ def test_sensitivity_changes_one_period_of_a_series(advisor: Advisor) -> None:
     decision = advisor.evaluate(SURGE_ONLY, sensitivity=True)
     assert decision.sensitivity is not None
     by_measure = {s.measure: s for s in decision.sensitivity}
-    (change,) = by_measure["joint-border-training"].changes
+    coup, change = by_measure["joint-border-training"].changes
+    # an unconstitutional government would withhold border training
+    assert (coup.indicator, coup.to, coup.rules) == (
+        "local.unconstitutional_government",
+        True,
+        ["coup-security-assistance-withheld"],
+    )
     # 9,999 is +24.99% on 8,000: just under the 25% of the trafficking-spike signal
     assert (change.indicator, change.period, change.now, change.to, change.effect) == (
         "migration.departures_to_italy",

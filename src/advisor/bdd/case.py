@@ -129,7 +129,7 @@ class Case:
     def start_from(self, name: str) -> None:
         """Start from a named example profile: "Libya 2024" is libya-2024.yaml."""
         wanted = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        files = sorted(p for p in self.profiles.glob("*") if p.suffix in PROFILE_SUFFIXES)
+        files = sorted(p for p in self.profiles.rglob("*") if p.suffix in PROFILE_SUFFIXES)
         for path in files:
             if path.stem.lower() == wanted:
                 break

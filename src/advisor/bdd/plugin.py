@@ -31,7 +31,7 @@ pytest_plugins = ["advisor.bdd.steps"]
 
 _OPTIONS = {
     "rules": "rule directory the features run against; .feature files are collected only with it",
-    "profiles": 'directory of the profiles named by "Given the ... profile"',
+    "profiles": 'directory of the profiles named by "Given the ... profile" (sub-folders too)',
 }
 _DEFAULTS = {"rules": "", "profiles": "examples/profiles"}
 

@@ -45,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("examples/profiles"),
         metavar="DIR",
-        help='profiles named by "Given the ... profile" (default: examples/profiles)',
+        help='profiles named by "Given the ... profile", in DIR or a folder inside it '
+        "(default: examples/profiles)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on warnings in the rule files too"

@@ -21,6 +21,8 @@ import advisor.cli.check as check
 import advisor.cli.diff as diff
 import advisor.cli.graph as graph
 import advisor.cli.new as new
+import advisor.cli.overview as overview
+import advisor.cli.profiles as profiles
 import advisor.cli.recommend as recommend
 import advisor.cli.ruledoc as ruledoc
 import advisor.cli.schema as schema
@@ -50,6 +52,8 @@ BUILT_IN: tuple[Command, ...] = (
     diff,
     ruledoc,
     new,
+    profiles,
+    overview,
 )
 
 

@@ -87,6 +87,7 @@ class Area(StrEnum):
     REGIONAL_COOPERATION = "regional-cooperation"
     LEGAL_COOPERATION = "legal-cooperation"
     DIPLOMACY = "diplomacy"
+    HUMANITARIAN = "humanitarian"
 
 
 class Horizon(StrEnum):
