@@ -160,7 +160,7 @@ def test_rule_files_are_listed_and_read_and_nothing_else(bench: TestClient) -> N
 def test_a_rule_edit_is_previewed_without_saving(bench: TestClient, database: str) -> None:
     original = (RULES / "borders.yaml").read_text(encoding="utf-8")
     before = recorded(database)
-    edited = original.replace("- goci.human_smuggling >= 8\n", "- goci.human_smuggling >= 9.6\n", 1)
+    edited = original.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smuggling >= 9.6\n", 1)
     assert edited != original
     preview = preview_of(bench, "borders.yaml", edited)
     assert preview["valid"] is True
@@ -186,8 +186,8 @@ def preview_of(bench: TestClient, file: str, text: str) -> dict[str, Any]:
 def test_a_broken_rule_edit_gets_every_problem_with_its_line_and_column(bench: TestClient) -> None:
     original = (RULES / "borders.yaml").read_text(encoding="utf-8")
     lines = original.splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if "- goci.human_smuggling >= 8" in text)
-    edited = original.replace("- goci.human_smuggling >= 8\n", "- goci.human_smugling >= 8\n", 1)
+    line = next(i for i, text in enumerate(lines, 1) if "- goci.human_smuggling >= 7.75" in text)
+    edited = original.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smugling >= 7.75\n", 1)
     preview = preview_of(bench, "borders.yaml", edited)
     assert preview["valid"] is False
     assert (preview["after"], preview["impacts"], preview["markdown"]) == (None, [], "")

@@ -60,11 +60,12 @@ def test_the_decision_is_rendered_on_the_server_and_recorded(
 
 
 def test_a_what_if_link_shows_the_change_and_the_rules_responsible(bench: TestClient) -> None:
-    html = html_of(bench, "/?example=libya-2024&set=gti.score=3")
+    # GTI 7.6 would put the partner in the world's top ten (7.5: the rule's threshold)
+    html = html_of(bench, "/?example=libya-2024&set=gti.score=7.6")
     changes = text_of(html.split('id="changes"', 1)[1].split("</section>", 1)[0])
-    assert "gti.score : 4.73 → 3" in changes
-    assert "counterterrorism-coordination priority lowered high medium" in changes
-    assert "high-terrorism-impact no longer fires" in changes
+    assert "gti.score : 4.73 → 7.6" in changes
+    assert "counterterrorism-coordination priority raised medium critical" in changes
+    assert "terrorism-top-tier now fires" in changes
     assert 'class="recommendation changed" id="measure-counterterrorism-coordination"' in html
 
 
@@ -152,7 +153,7 @@ def test_the_preview_page_opens_a_rule_file_and_shows_an_edit(bench: TestClient)
     html = html_of(bench, "/preview?file=borders.yaml")
     assert "smuggling-networks-border-collaboration" in html
     text = (RULES / "borders.yaml").read_text(encoding="utf-8")
-    edited = text.replace("- goci.human_smuggling >= 8\n", "- goci.human_smuggling >= 9.6\n", 1)
+    edited = text.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smuggling >= 9.6\n", 1)
     response = bench.post("/preview", data={"file": "borders.yaml", "text": edited})
     assert response.status_code == 200, response.text
     assert 'id="impact-libya-2023"' in response.text

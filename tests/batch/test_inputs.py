@@ -248,6 +248,7 @@ def test_parquet_nulls_and_nans_are_missing_and_periods_may_be_numbers(
 def test_the_example_table_holds_the_example_profiles(tmp_path: Path, batch: Batch) -> None:
     # README runs both; a row of examples/tables/country-years.csv is its profile file
     from_files, from_table = tmp_path / "files.jsonl", tmp_path / "table.jsonl"
-    assert batch(EXAMPLES, "-o", from_files)[0] == 0
+    north_africa = sorted(EXAMPLES.glob("*.yaml"))  # the table holds the six, not region/
+    assert batch(*north_africa, "-o", from_files)[0] == 0
     assert batch(EXAMPLES.parent / "tables" / "country-years.csv", "-o", from_table)[0] == 0
     assert from_table.read_bytes() == from_files.read_bytes()

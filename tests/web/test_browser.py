@@ -37,28 +37,28 @@ def test_libya_2024_recommends_intelligence_sharing_at_critical_citing_9_5(visit
     expect(critical.locator("#measure-intelligence-sharing-framework")).to_have_count(1)
     expect(measure.locator(".because").filter(has_text="9.5/10")).to_have_count(1)
     # each condition with its value, threshold and margin
-    row = measure.locator("tr", has_text="goci.human_smuggling >= 8").first
+    row = measure.locator("tr", has_text="goci.human_smuggling >= 7.75").first
     expect(row).to_contain_text("9.5")
-    expect(row).to_contain_text("1.5")
+    expect(row).to_contain_text("1.75")  # the margin: 9.5 against 7.75
     visit.shoot("decision-libya-2024")
 
 
 def test_changing_an_indicator_shows_the_change_highlighted(visit: Visit) -> None:
     page = visit.open("/?example=libya-2024")
-    page.locator(field("gti.score")).fill("3")
+    page.locator(field("gti.score")).fill("7.6")  # the world's top ten: GTI 7.5 or more
     page.locator("#profile-form button[type=submit]").first.click()
     changes = page.locator("#changes")
     expect(changes).to_be_visible()
-    assert "set=gti.score%3D3" in page.url
+    assert "set=gti.score%3D7.6" in page.url
     row = changes.locator("tr.change", has_text="counterterrorism-coordination")
-    expect(row).to_contain_text("priority lowered")
-    expect(row).to_contain_text("high-terrorism-impact")
-    expect(changes.locator(".value-changes")).to_contain_text("4.73 → 3")
+    expect(row).to_contain_text("priority raised")
+    expect(row).to_contain_text("terrorism-top-tier")
+    expect(changes.locator(".value-changes")).to_contain_text("4.73 → 7.6")
     article = page.locator("#measure-counterterrorism-coordination")
     expect(article).to_have_class(re.compile(r"\bchanged\b"))
-    expect(article.locator(".badge.kind")).to_have_text("priority lowered")
+    expect(article.locator(".badge.kind")).to_have_text("priority raised")
     expect(page.locator('[id="field-gti.score"]')).to_contain_text("was 4.73")
-    visit.shoot("what-if-gti-score-3")
+    visit.shoot("what-if-gti-score-7.6")
     # the link reproduces the view in a new tab, rendered by the server
     again = page.context.new_page()
     again.goto(page.url, wait_until="domcontentloaded")
@@ -123,7 +123,7 @@ def test_a_rule_edit_is_previewed_and_nothing_is_saved(visit: Visit) -> None:
     expect(editor).to_have_value(re.compile("smuggling-networks-border-collaboration"))
     text = editor.input_value()
     # a typo first: the problem is shown beside its line, with a suggestion
-    editor.fill(text.replace("- goci.human_smuggling >= 8\n", "- goci.human_smugling >= 8\n", 1))
+    editor.fill(text.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smugling >= 7.75\n", 1))
     page.get_by_role("button", name="Preview the edit").click()
     problems = page.locator("#preview-problems")
     expect(problems).to_contain_text("goci.human_smugling")
@@ -132,7 +132,7 @@ def test_a_rule_edit_is_previewed_and_nothing_is_saved(visit: Visit) -> None:
     visit.shoot("preview-rule-typo")
     # then a real change: the threshold raised past Libya 2024's 9.5
     editor = page.locator("#rule-text")
-    editor.fill(text.replace("- goci.human_smuggling >= 8\n", "- goci.human_smuggling >= 9.6\n", 1))
+    editor.fill(text.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smuggling >= 9.6\n", 1))
     page.get_by_role("button", name="Preview the edit").click()
     impact = page.locator("#impact")
     expect(impact).to_be_visible()
@@ -181,7 +181,7 @@ def test_the_decision_reads_without_javascript(visit_without_script: Visit) -> N
 
 
 def test_a_narrow_screen_has_no_sideways_scrolling(narrow_visit: Visit) -> None:
-    page = narrow_visit.open("/?example=libya-2024&set=gti.score=3")
+    page = narrow_visit.open("/?example=libya-2024&set=gti.score=7.6")
     expect(page.locator("#changes")).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
