@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 RULES = ROOT / "rules"
 
 
+#: the smuggling condition of rules/borders.yaml's smuggling-networks-border-collaboration
+SMUGGLING = "- goci.human_smuggling >= 7.75\n"
+
+
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('workbench') / 'decisions.db'}"
@@ -160,7 +164,7 @@ def test_rule_files_are_listed_and_read_and_nothing_else(bench: TestClient) -> N
 def test_a_rule_edit_is_previewed_without_saving(bench: TestClient, database: str) -> None:
     original = (RULES / "borders.yaml").read_text(encoding="utf-8")
     before = recorded(database)
-    edited = original.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smuggling >= 9.6\n", 1)
+    edited = original.replace(SMUGGLING, SMUGGLING.replace("7.75", "9.6"), 1)
     assert edited != original
     preview = preview_of(bench, "borders.yaml", edited)
     assert preview["valid"] is True
@@ -187,7 +191,7 @@ def test_a_broken_rule_edit_gets_every_problem_with_its_line_and_column(bench: T
     original = (RULES / "borders.yaml").read_text(encoding="utf-8")
     lines = original.splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "- goci.human_smuggling >= 7.75" in text)
-    edited = original.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smugling >= 7.75\n", 1)
+    edited = original.replace(SMUGGLING, SMUGGLING.replace("smuggling", "smugling"), 1)
     preview = preview_of(bench, "borders.yaml", edited)
     assert preview["valid"] is False
     assert (preview["after"], preview["impacts"], preview["markdown"]) == (None, [], "")

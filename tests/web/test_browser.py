@@ -23,6 +23,10 @@ indicators:
 """
 
 
+#: the smuggling condition of rules/borders.yaml's smuggling-networks-border-collaboration
+SMUGGLING = "- goci.human_smuggling >= 7.75\n"
+
+
 def field(indicator: str) -> str:
     """The selector of an indicator's input (its id holds dots)."""
     return f'[id="v-{indicator}"]'
@@ -123,7 +127,7 @@ def test_a_rule_edit_is_previewed_and_nothing_is_saved(visit: Visit) -> None:
     expect(editor).to_have_value(re.compile("smuggling-networks-border-collaboration"))
     text = editor.input_value()
     # a typo first: the problem is shown beside its line, with a suggestion
-    editor.fill(text.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smugling >= 7.75\n", 1))
+    editor.fill(text.replace(SMUGGLING, SMUGGLING.replace("smuggling", "smugling"), 1))
     page.get_by_role("button", name="Preview the edit").click()
     problems = page.locator("#preview-problems")
     expect(problems).to_contain_text("goci.human_smugling")
@@ -132,7 +136,7 @@ def test_a_rule_edit_is_previewed_and_nothing_is_saved(visit: Visit) -> None:
     visit.shoot("preview-rule-typo")
     # then a real change: the threshold raised past Libya 2024's 9.5
     editor = page.locator("#rule-text")
-    editor.fill(text.replace("- goci.human_smuggling >= 7.75\n", "- goci.human_smuggling >= 9.6\n", 1))
+    editor.fill(text.replace(SMUGGLING, SMUGGLING.replace("7.75", "9.6"), 1))
     page.get_by_role("button", name="Preview the edit").click()
     impact = page.locator("#impact")
     expect(impact).to_be_visible()
