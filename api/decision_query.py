@@ -1,4 +1,5 @@
-"""Pages of the decision log, newest first: what `GET /v1/decisions` lists.
+"""Pages of the decision log, newest first: what `GET /v1/decisions` lists, and what
+`advisor decisions export` and `advisor replay` read (the same filter, the same order).
 
 A page is cut by keyset, not offset: the cursor names the last decision shown
 (its time and id), so a page costs the same however deep it is and decisions
@@ -9,12 +10,14 @@ so the id breaks the tie.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, Select, and_, or_, select
 
-from .decision_log import decisions
+from .decision_log import LoggedDecision, decisions
 
 __all__ = [
     "CURSOR_PATTERN",
@@ -76,25 +79,8 @@ class DecisionQuery:
             decisions.c.country,
             decisions.c.token,
         )
-        if where.country is not None:
-            query = query.where(decisions.c.country == where.country)
-        if where.ruleset is not None:
-            query = query.where(decisions.c.ruleset == where.ruleset)
-        if where.since is not None:
-            query = query.where(decisions.c.recorded_at >= _utc(where.since))
-        if where.until is not None:
-            query = query.where(decisions.c.recorded_at < _utc(where.until))
-        if cursor is not None:
-            at, last = decode_cursor(cursor)
-            query = query.where(
-                or_(
-                    decisions.c.recorded_at < at,
-                    and_(decisions.c.recorded_at == at, decisions.c.id < last),
-                )
-            )
-        query = query.order_by(decisions.c.recorded_at.desc(), decisions.c.id.desc())
         with self.engine.connect() as connection:
-            rows = connection.execute(query.limit(limit + 1)).all()
+            rows = connection.execute(_newest_first(query, where, cursor, limit + 1)).all()
         found = [
             DecisionSummary(row.id, _stored(row.recorded_at), row.ruleset, row.country, row.token)
             for row in rows[:limit]
@@ -102,8 +88,57 @@ class DecisionQuery:
         more = len(rows) > limit
         return Page(found, encode_cursor(found[-1]) if more and found else None)
 
+    def records(self, where: DecisionFilter, batch: int = 500) -> Iterator[LoggedDecision]:
+        """Every decision the filter selects, whole, in the listing's order (newest first).
 
-def encode_cursor(last: DecisionSummary) -> str:
+        Read page by page with the listing's cursor, so no read transaction stays open
+        while the caller works (an export or a replay can take minutes)."""
+        cursor: str | None = None
+        while True:
+            with self.engine.connect() as connection:
+                rows = connection.execute(_newest_first(select(decisions), where, cursor, batch))
+                found = [
+                    LoggedDecision(
+                        row.id,
+                        _stored(row.recorded_at),
+                        row.ruleset,
+                        row.profile,
+                        row.decision,
+                        row.token,
+                        row.country,
+                    )
+                    for row in rows
+                ]
+            yield from found
+            if len(found) < batch:
+                return
+            cursor = encode_cursor(found[-1])
+
+
+def _newest_first(
+    query: Select[Any], where: DecisionFilter, cursor: str | None, limit: int
+) -> Select[Any]:
+    """`query` narrowed to the filter and to what comes after the cursor, newest first."""
+    if where.country is not None:
+        query = query.where(decisions.c.country == where.country)
+    if where.ruleset is not None:
+        query = query.where(decisions.c.ruleset == where.ruleset)
+    if where.since is not None:
+        query = query.where(decisions.c.recorded_at >= _utc(where.since))
+    if where.until is not None:
+        query = query.where(decisions.c.recorded_at < _utc(where.until))
+    if cursor is not None:
+        at, last = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                decisions.c.recorded_at < at,
+                and_(decisions.c.recorded_at == at, decisions.c.id < last),
+            )
+        )
+    return query.order_by(decisions.c.recorded_at.desc(), decisions.c.id.desc()).limit(limit)
+
+
+def encode_cursor(last: DecisionSummary | LoggedDecision) -> str:
     """`<microseconds since 1970, UTC>_<id>` of the last decision on a page."""
     micros = (last.recorded_at - _EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{last.id}"

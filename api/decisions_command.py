@@ -1,6 +1,6 @@
 """`advisor decisions`: the decision log from the command line.
 
-A command group: each action (`purge` so far) is an `Action` in `ACTIONS`, with
+A command group: each action (`purge`, `export`) is an `Action` in `ACTIONS`, with
 the same shape as a command. Contributed through the `advisor.commands` entry
 point like `advisor serve`, so the core never imports the service; the heavy
 imports (SQLAlchemy, pydantic-settings) happen only when an action runs.
@@ -20,7 +20,7 @@ from advisor.exit_codes import ExitCode
 __all__ = ["ACTIONS", "HELP", "NAME", "Action", "add_arguments", "run"]
 
 NAME = "decisions"
-HELP = "manage the decision log: purge old decisions"
+HELP = "manage the decision log: purge old decisions, export decisions"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,9 @@ def _purge(args: argparse.Namespace) -> int:
     if settings.retention_days is None:
         _say("how old? give --days N or set ADVISOR_RETENTION_DAYS")
         return ExitCode.USAGE
-    missing = _missing_sqlite_file(settings.database_url)
+    from .log_reading import missing_sqlite_file
+
+    missing = missing_sqlite_file(settings.database_url)
     if missing is not None:
         _say(f"{missing}: no such database file")
         return ExitCode.USAGE
@@ -113,18 +115,63 @@ def _purge_log(url: str, days: int) -> int:
     return ExitCode.SUCCESS
 
 
-def _missing_sqlite_file(url: str) -> Path | None:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database)
-    return None if path.exists() else path
+def _say(message: str, action: str = "purge") -> None:
+    print(f"advisor decisions {action}: {message}", file=sys.stderr)
 
 
-def _say(message: str) -> None:
-    print(f"advisor decisions purge: {message}", file=sys.stderr)
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    from .log_reading import add_filter_arguments
+
+    add_filter_arguments(parser)
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="where to write: JSON Lines, or Parquet for a .parquet suffix (needs pyarrow)",
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .decision_export import pyarrow_modules, write_export
+    from .decision_query import DecisionQuery
+    from .log_reading import (
+        CommandLineError,
+        LogUnavailable,
+        database_url,
+        decision_filter,
+        opened_log,
+        shown_url,
+    )
+
+    output: Path = args.output
+    try:
+        if output.suffix.lower() == ".parquet":
+            pyarrow_modules()
+        if not output.parent.is_dir():
+            raise CommandLineError(f"--output {output}: no such directory {output.parent}")
+        with opened_log(database_url(args.database_url)) as log:
+            where = decision_filter(args)
+            try:
+                count = write_export(DecisionQuery(log.engine).records(where), output)
+            except SQLAlchemyError as exc:
+                raise LogUnavailable(
+                    f"{shown_url(log)}: the decision log cannot be read: {str(exc).splitlines()[0]}"
+                ) from None
+    except (CommandLineError, ImportError) as exc:
+        _say(str(exc), "export")
+        return ExitCode.USAGE
+    except LogUnavailable as exc:
+        _say(str(exc), "export")
+        return ExitCode.EXTERNAL
+    except OSError as exc:
+        _say(f"--output {output}: {exc.strerror or exc}", "export")
+        return ExitCode.USAGE
+    print(f"exported {count} decision(s) to {output}", file=sys.stderr)
+    return ExitCode.SUCCESS
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -133,5 +180,11 @@ ACTIONS: tuple[Action, ...] = (
         "delete decisions older than --days (or ADVISOR_RETENTION_DAYS) from the log",
         _purge_arguments,
         _purge,
+    ),
+    Action(
+        "export",
+        "write logged decisions (filtered as GET /v1/decisions) to JSON Lines or Parquet",
+        _export_arguments,
+        _export,
     ),
 )

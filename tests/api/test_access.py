@@ -324,6 +324,35 @@ def test_auditors_list_decisions_newest_first_page_by_page(
         log.close()
 
 
+def test_a_filtered_list_pages_through_the_filter_unshifted_by_new_decisions(
+    settings: Settings, sqlite_url: str
+) -> None:
+    tokens = make_tokens(sqlite_url)
+    with secured_client(settings, sqlite_url) as client:
+        written = [recommend(client, tokens["reader"], country=f"C{i % 2}") for i in range(7)]
+        auditor = as_(tokens["auditor"])
+
+        def page(**params: Any) -> dict[str, Any]:
+            response = client.get("/v1/decisions", params=params, headers=auditor)
+            assert response.status_code == 200, response.text
+            body: dict[str, Any] = response.json()
+            return body
+
+        first = page(country="C0", limit=2)
+        assert [d["decision_id"] for d in first["decisions"]] == [written[6], written[4]]
+        recommend(client, tokens["reader"], country="C0")  # newer: on no later page
+        second = page(country="C0", limit=2, cursor=first["next"])
+        assert [d["decision_id"] for d in second["decisions"]] == [written[2], written[0]]
+        assert second["next"] is None
+        # since and until together: a window, each end as the single filters treat it
+        times = [d["recorded_at"] for d in page(limit=500)["decisions"]]
+        window = page(since=times[5], until=times[2], limit=500)["decisions"]
+        assert [d["recorded_at"] for d in window] == times[3:6]
+        both = page(since=times[5], until=times[2], country="C1", limit=500)["decisions"]
+        assert {d["country"] for d in both} == {"C1"}
+        assert {d["decision_id"] for d in both} < {d["decision_id"] for d in window}
+
+
 def test_the_list_refuses_bad_filters_naming_them(settings: Settings, sqlite_url: str) -> None:
     tokens = make_tokens(sqlite_url)
     with secured_client(settings, sqlite_url) as client:
