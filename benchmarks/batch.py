@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.batch")
     parser.add_argument("--profiles", type=int, default=2000)
     parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument(
+        "--json", action="store_true", help="end with a JSON line (python -m benchmarks reads it)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -55,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                 process.wait(timeout=60)
             advisor.close()
     print(_report(rates, args))
+    if args.json:
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        print(json.dumps({"profiles": args.profiles, "repetitions": args.repetitions, **medians}))
     return 0
 
 

@@ -36,6 +36,8 @@ class Report:
     memory_error: str | None = None
     service: ServiceResult | None = None
     service_error: str | None = None
+    batch: dict[str, Any] | None = None
+    batch_error: str | None = None
 
 
 def render(report: Report) -> str:
@@ -50,6 +52,7 @@ def render(report: Report) -> str:
         _compile(report.engines),
         _memory(report),
         _service(report),
+        _batch(report),
         _targets(report),
     ]
     return "\n".join(parts).rstrip() + "\n"
@@ -339,6 +342,33 @@ def _service(report: Report) -> str:
     return "\n".join([*lines, ""])
 
 
+def _batch(report: Report) -> str:
+    if report.batch is None and report.batch_error is None:
+        return ""
+    lines = ["## Batch", ""]
+    if report.batch is None:
+        return "\n".join([*lines, f"Not measured: {report.batch_error}.", ""])
+    batch = report.batch
+    lines.append(
+        f"`advisor batch` on {batch['profiles']:,} varied country-years"
+        " (`benchmarks/country_years.py`) with the bundled rules, JSONL in and out,"
+        " `python -m benchmarks.batch` in a process of its own: rows per second as the batch"
+        " reports them (reading, evaluating, writing;"
+        " not start-up), one run of each configuration, side by side; the outputs of all"
+        " configurations are the same bytes. `Advisor.evaluate` + `to_json_bytes` on the same"
+        " profiles in one process is the per-profile baseline."
+    )
+    lines.append("")
+    base = batch["batch, 1 worker"]
+    rows = [
+        [name, f"{rate:,.0f}", f"{rate / base:.2f}"]
+        for name, rate in batch.items()
+        if name not in ("profiles", "repetitions")
+    ]
+    lines += _table(["configuration", "rows/s", "vs batch, 1 worker"], rows)
+    return "\n".join([*lines, ""])
+
+
 def _service_ratios(s: ServiceResult) -> dict[int, float]:
     ratios: dict[int, float] = {}
     for (target, concurrency), figures in s.runs.items():
@@ -358,10 +388,11 @@ def _targets(report: Report) -> str:
         if value is None:
             rows.append([target, "-", "not measured"])
             return
-        met = value <= limit if not target.startswith("service") else value >= limit
+        higher = target.startswith("service") or ">= 1.7" in target
+        met = value >= limit if higher else value <= limit
         shown = text or f"{value:.2f}"
         verdict = "met" if met else f"missed ({value / limit:.1f}x the target)"
-        if target.startswith("service") and not met:
+        if higher and not met:
             verdict = f"missed ({value / limit:.0%} of the target)"
         rows.append([target, shown, verdict])
 
@@ -407,7 +438,19 @@ def _targets(report: Report) -> str:
     if report.service is not None:
         for concurrency, ratio in sorted(_service_ratios(report.service).items()):
             add(f"service throughput >= 0.5 x bare at concurrency {concurrency}", ratio, 0.5)
-    lines = ["## Targets (issues 6 and 12)", ""]
+    batch = report.batch or {}
+    base = batch.get("batch, 1 worker")
+    if base and batch.get("batch, 2 workers"):
+        add("batch: 2 workers >= 1.7 x 1 worker (issue 16)", batch["batch, 2 workers"] / base, 1.7)
+    if base and batch.get("Advisor.evaluate, in process"):
+        overhead = max(batch["Advisor.evaluate, in process"] / base - 1, 0.0)
+        add(
+            "batch overhead over Advisor.evaluate <= 10% (issue 16)",
+            overhead,
+            0.1,
+            f"{overhead:.0%}",
+        )
+    lines = ["## Targets (issues 6, 12 and 16)", ""]
     lines += _table(["target", "measured", ""], rows)
     return "\n".join([*lines, ""])
 

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE_TIMEOUT = 45.0  # creating a too-large ruleset hangs rather than fails
 WORKER_TIMEOUT = 1800.0
+BATCH_TIMEOUT = 3600.0  # 100,000 profiles, four configurations
+BATCH_ONCE = ("--repetitions", "1", "--json")
 QUICK = {
     "profiles": 10,
     "repetitions": 3,
@@ -38,6 +40,7 @@ QUICK = {
     "memory_evaluations": 10_000,
     "service_seconds": 1.0,
     "service_warmup": 0.5,
+    "batch_profiles": 2_000,
 }
 DEFAULTS = {
     "profiles": 50,
@@ -46,6 +49,7 @@ DEFAULTS = {
     "memory_evaluations": 100_000,
     "service_seconds": 5.0,
     "service_warmup": 1.0,
+    "batch_profiles": 100_000,
 }
 
 
@@ -74,6 +78,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-service", action="store_true")
+    parser.add_argument(
+        "--batch-profiles", type=int, help="country-years for advisor batch (100,000)"
+    )
+    parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer profiles, shorter runs")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -111,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         except Exception as exc:  # the rest of the report is still worth writing
             report.service_error = f"{type(exc).__name__}: {exc}"
+    if not args.skip_batch:
+        _progress(f"batch: {args.batch_profiles:,} profiles, 1 and 2 workers, Dask")
+        report.batch, report.batch_error = _worker(
+            ["-m", "benchmarks.batch", "--profiles", str(args.batch_profiles), *BATCH_ONCE],
+            BATCH_TIMEOUT,
+        )
     text = render(report)
     print(text, end="")
     args.output.write_text(text)

@@ -26,7 +26,7 @@ def test_harness_runs_on_the_smallest_size(tmp_path: Path) -> None:
     output = tmp_path / "BENCHMARKS.md"
     command = [
         *(sys.executable, "-m", "benchmarks"),
-        *("--sizes", "10", "--repetitions", "1", "--profiles", "5", "--quick"),
+        *("--sizes", "10", "--repetitions", "1", "--profiles", "5", "--quick", "--skip-batch"),
         *("--compile-repetitions", "1", "--memory-evaluations", "200"),
         *("--service-seconds", "0.3", "--service-warmup", "0.2", "--service-workers", "1"),
         *("--output", str(output)),
