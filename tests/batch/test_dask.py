@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from advisor import load_ruleset
+from advisor.batch.cluster import DaskPool
+from advisor.batch.evaluate import RulePackage, evaluate_rows
 from advisor.exit_codes import ExitCode
 from benchmarks.country_years import country_years
 
@@ -257,3 +259,21 @@ def test_a_scheduler_without_workers_is_refused(tmp_path: Path, batch: Batch) ->
     assert code == ExitCode.USAGE
     assert f"the Dask scheduler at {lonely.address} has no workers" in err
     assert not out.exists()
+
+
+def test_a_partition_the_scheduler_cancels_is_submitted_again(
+    cluster: Cluster, rows: list[dict[str, Any]]
+) -> None:
+    # When a worker dies, the scheduler may forget a task ("cancelled: already forgotten"):
+    # the partition is submitted again, with the rule set scattered again, not lost.
+    package, advisor = RulePackage.from_directory(BUNDLED)
+    advisor.close()
+    payloads = [("json", json.dumps(row)) for row in rows[:20]]
+    pool = DaskPool(cluster.address, package, "decisions", 30)
+    try:
+        task = pool.submit(payloads)
+        pool._client.cancel([task._future])  # as the scheduler does when it forgets it
+        again = task.result(timeout=120)
+    finally:
+        pool.close()
+    assert again == evaluate_rows(package, payloads, "decisions")

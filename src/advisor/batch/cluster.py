@@ -12,6 +12,7 @@ output is still whole and in order.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from .evaluate import RulePackage, evaluate_rows
@@ -57,6 +58,7 @@ class DaskPool:
         except OSError as exc:
             self._client.close()
             raise ClusterError(f"the Dask cluster at {address} failed: {exc}") from None
+        self._package = rules
         self.ahead = max(4, 2 * threads)
         self._shape = shape
         self._run = uuid.uuid4().hex[:12]
@@ -65,16 +67,21 @@ class DaskPool:
 
     def submit(self, payloads: list[Payload]) -> Pending:
         self._count += 1
+        key = f"advisor-batch-{self._run}-{self._count}"
+        return _Task(self._submit(payloads, key), lambda: self._again(payloads, key))
+
+    def _submit(self, payloads: list[Payload], key: str) -> Any:
         future = self._client.submit(
-            evaluate_rows,
-            self._rules,
-            payloads,
-            self._shape,
-            key=f"advisor-batch-{self._run}-{self._count}",
-            pure=False,
+            evaluate_rows, self._rules, payloads, self._shape, key=key, pure=False
         )
         self._pending = [f for f in self._pending if not f.done()] + [future]
-        return _Task(future)
+        return future
+
+    def _again(self, payloads: list[Payload], key: str) -> Any:
+        """The partition submitted anew, with the rule set scattered anew: a worker dying
+        can make the scheduler forget a task, or take the rule set's copies with it."""
+        self._rules = self._client.scatter(self._package, broadcast=True, hash=False)
+        return self._submit(payloads, f"{key}-{uuid.uuid4().hex[:8]}")
 
     def close(self) -> None:
         if self._pending:
@@ -82,13 +89,34 @@ class DaskPool:
         self._client.close()
 
 
+#: times a partition the scheduler cancelled (a worker died under it) is submitted again
+RESUBMISSIONS = 3
+
+
 class _Task:
     """A task's result; a worker-side failure other than the advisor's own is the cluster's."""
 
-    def __init__(self, future: Any) -> None:
+    def __init__(self, future: Any, again: Callable[[], Any]) -> None:
         self._future = future
+        self._again = again
+        self._left = RESUBMISSIONS
 
     def result(self, timeout: float | None = None) -> Any:
+        while True:
+            try:
+                return self._result(timeout)
+            except _Cancelled:
+                if self._left == 0:
+                    raise ClusterError(
+                        f"the Dask cluster cancelled a partition {RESUBMISSIONS + 1} times"
+                    ) from None
+                self._left -= 1
+                try:
+                    self._future = self._again()
+                except Exception as exc:  # the cluster itself is gone (scheduler, network)
+                    raise ClusterError(f"the Dask cluster failed the batch: {exc}") from None
+
+    def _result(self, timeout: float | None) -> Any:
         try:
             return self._future.result(timeout=timeout)
         except TimeoutError:
@@ -97,11 +125,17 @@ class _Task:
             from distributed.client import FutureCancelledError
             from distributed.scheduler import KilledWorker
 
+            if isinstance(exc, FutureCancelledError):
+                raise _Cancelled from None
             if isinstance(exc, ImportError):
                 raise ClusterError(
                     f"a Dask worker cannot run the advisor ({exc}): install"
                     " cooperation-advisor where the workers run"
                 ) from None
-            if isinstance(exc, KilledWorker | FutureCancelledError | OSError):
+            if isinstance(exc, KilledWorker | OSError):
                 raise ClusterError(f"the Dask cluster failed the batch: {exc}") from None
             raise
+
+
+class _Cancelled(Exception):
+    """The scheduler cancelled the partition's task (it forgot it when a worker died)."""
