@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from advisor import Advisor, load_ruleset
-from advisor.decision.explain import format_margin, format_value, render_because
+from advisor.decision.explain import format_margin, format_value
+from advisor.decision.explainer import Because
 from advisor.decision.render import render_decision
 from advisor.errors import Location
 from advisor.language.loader import SourceDocument, parse_yaml
@@ -86,7 +87,7 @@ def test_a_series_cited_without_a_function(write_rules: WriteRules) -> None:
 
 def test_a_missing_value_reads_as_missing_not_as_a_value() -> None:
     text = "{acled.events} events, {goci.human_smuggling}/10, {latest(migration.departures)}"
-    rendered = render_because(text, {"goci.human_smuggling": 9.5}, {"goci.human_smuggling": 9.5})
+    rendered = Because(text).render({"goci.human_smuggling": 9.5}, {"goci.human_smuggling": 9.5})
     assert rendered == (
         "(no data: acled.events) events, 9.5/10, (no data: latest(migration.departures))"
     )

@@ -8,9 +8,9 @@ from advisor.language.expressions import (
     Value,
 )
 from advisor.language.profile import Series, derive
-from advisor.language.templates import PLACEHOLDER, split_key
+from advisor.language.templates import split_key
 
-__all__ = ["fill_placeholder", "format_margin", "format_value", "render_because"]
+__all__ = ["fill_placeholder", "format_margin", "format_value"]
 
 
 def format_value(key: str, value: Value | None) -> str:
@@ -36,21 +36,6 @@ def format_margin(key: str, value: float) -> str:
     if value and text in ("0", "-0"):  # a small margin is not rounded away
         return f"{value:.6f}".rstrip("0")
     return text
-
-
-def render_because(
-    template: str,
-    values: Mapping[str, Value],
-    indicators: Mapping[str, Value | Series] | None = None,
-) -> str:
-    """Fill `{indicator}` and `{function(indicator)}` placeholders with the profile's values.
-
-    The advisor fills a rule's text with `decision.explainer.Because`, which splits the
-    template once; this does the same for a template seen once.
-    """
-    return PLACEHOLDER.sub(
-        lambda match: fill_placeholder(match.group(1), values, indicators), template
-    )
 
 
 def fill_placeholder(

@@ -141,7 +141,7 @@ class Because:
     def render(
         self, values: Mapping[str, Value], indicators: Mapping[str, Value | Series] | None
     ) -> str:
-        """Filled with the profile's values; see `decision.explain.render_because`."""
+        """Filled with the profile's values (`decision.explain.fill_placeholder`, each)."""
         out = []
         for text, key in self._parts:
             out.append(text)
