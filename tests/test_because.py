@@ -65,7 +65,7 @@ def test_another_function_of_a_series_the_rule_reads_is_allowed_and_rendered(
             "country": "X",
             "indicators": {"migration.departures": {"2022": 20000, "2023": 36468}},
         }
-        decision = advisor.evaluate(profile)
+        decision = advisor.evaluate(profile, detail="full")
     finally:
         advisor.close()
     (recommendation,) = decision.recommendations

@@ -64,7 +64,8 @@ def advisor(rules: Path) -> Iterator[Advisor]:
 
 
 def decide(advisor: Advisor, **indicators: object) -> Decision:
-    return advisor.evaluate({"country": "X", "indicators": indicators})
+    """The full decision: these tests read the safeguards' and withholdings' texts too."""
+    return advisor.evaluate({"country": "X", "indicators": indicators}, detail="full")
 
 
 def recommendation(decision: Decision, measure: str):  # type: ignore[no-untyped-def]
@@ -174,7 +175,13 @@ def test_the_json_and_the_cli_table_show_provisional_safeguards(
     as_json = subprocess.run([*command, "--format", "json"], capture_output=True, text=True)
     assert as_json.returncode == 0, as_json.stderr
     training = json.loads(as_json.stdout)["recommendations"][0]
+    # compact (the default): the requirement is the rule set's text, referred to by rule id
     assert training["safeguards"] == [
+        {"rule": "vetting", "status": "provisional", "missing": ["x.abuse"]}
+    ]
+    full = subprocess.run([*command, "--format", "json", "--detail", "full"], capture_output=True)
+    assert full.returncode == 0, full.stderr
+    assert json.loads(full.stdout)["recommendations"][0]["safeguards"] == [
         {
             "rule": "vetting",
             "requires": "Vet every unit.",

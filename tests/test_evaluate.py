@@ -15,7 +15,7 @@ from .conftest import LIBYA_2024, WriteRules
 
 
 def decide(advisor: Advisor, **indicators: Any) -> Decision:
-    return advisor.evaluate({"country": "Testland", "indicators": indicators})
+    return advisor.evaluate({"country": "Testland", "indicators": indicators}, detail="full")
 
 
 def measures(decision: Decision) -> dict[str, str]:
@@ -50,7 +50,7 @@ def test_libya_profile(basic_advisor: Advisor) -> None:
 
 
 def test_reasons_cite_values_with_margins(basic_advisor: Advisor) -> None:
-    decision = basic_advisor.evaluate(LIBYA_2024)
+    decision = basic_advisor.evaluate(LIBYA_2024, detail="full")
     ref = decision.recommendations[0].rules[1]
     reason = decision.rules[ref.rule]
     assert reason.status == "fired"

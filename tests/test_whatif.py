@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,11 @@ def recommend(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def fired(decision: dict[str, Any]) -> set[str]:
+    """The rules a decision's JSON says fired: a fired rule's `status` is left out (default)."""
+    return {rule for rule, said in decision["rules"].items() if "status" not in said}
+
+
 def test_set_and_unset_change_the_decision_not_the_file() -> None:
     tunisia = str(PROFILES / "tunisia-2024.yaml")
     before = json.loads(recommend(tunisia, "--format", "json").stdout)
@@ -52,8 +58,8 @@ def test_set_and_unset_change_the_decision_not_the_file() -> None:
     )
     assert after.returncode == 0, after.stderr
     changed = json.loads(after.stdout)
-    assert before["rules"].get("high-terrorism-impact", {}).get("status") != "fired"
-    assert changed["rules"]["high-terrorism-impact"]["status"] == "fired"
+    assert "high-terrorism-impact" not in fired(before)
+    assert "high-terrorism-impact" in fired(changed)
     undetermined = {rule: changed["rules"][rule]["missing"] for rule in changed["undetermined"]}
     assert undetermined["youth-unemployment-response"] == ["local.youth_unemployment_pct"]
     assert json.loads(recommend(tunisia, "--format", "json").stdout) == before
@@ -94,7 +100,7 @@ def test_a_series_is_set_as_the_readme_writes_one() -> None:
     assert result.returncode == 0, result.stderr
     after = json.loads(result.stdout)
     assert "departure-surge-response" not in before["rules"]
-    assert after["rules"]["departure-surge-response"]["status"] == "fired"  # +109% on 2022
+    assert "departure-surge-response" in fired(after)  # +109% on 2022
 
 
 def test_a_setting_by_alias_replaces_the_indicator_the_profile_gives(advisor: Advisor) -> None:

@@ -13,6 +13,7 @@ from advisor.analysis.sensitivity import sensitivity as sensitivity_of
 from advisor.decision.assemble import DecisionAssembly
 from advisor.decision.document import Decision
 from advisor.decision.explainer import Explainer
+from advisor.decision.model import Detail
 from advisor.decision.policy import PolicyIndex
 from advisor.engine.driver import NativeEngine
 from advisor.engine.packing import compile_plan
@@ -61,13 +62,16 @@ class Advisor:
         self,
         profile: SituationProfile | Mapping[str, Any] | Observations,
         *,
+        detail: Detail = "compact",
         sensitivity: bool = False,
     ) -> Decision:
-        """The decision for one profile; with `sensitivity`, also what single changes would do."""
+        """The decision for one profile: compact (the rule set's texts by reference) or, with
+        `detail="full"`, with them inlined (`decision.model`); with `sensitivity`, also what
+        single changes would do."""
         observations = profile if isinstance(profile, Observations) else self.observe(profile)
         firing = self._engine.run(observations.values)
         decision = DecisionAssembly(
-            self.ruleset, observations, firing, self.policy, self.explainer
+            self.ruleset, observations, firing, self.policy, self.explainer, detail
         ).decision()
         if sensitivity:
             what_if = sensitivity_of(self.ruleset, observations, decision, self.policy)

@@ -10,6 +10,7 @@ import advisor.cli.report as report
 from advisor.analysis.overrides import apply_changes
 from advisor.cli.options import add_rules_option
 from advisor.decide import Advisor
+from advisor.decision.model import DETAILS
 from advisor.decision.render import render_decision
 from advisor.errors import EngineError, ProfileError, RuleSetError
 from advisor.exit_codes import ExitCode
@@ -35,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("table", "json"),
         default="table",
         help="output format (default: table)",
+    )
+    parser.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="compact",
+        help="JSON only: compact refers to the rule set's texts by id, full inlines them "
+        "(default: compact, as the service answers)",
     )
     parser.add_argument(
         "--set",
@@ -73,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
         if args.set or args.unset:
             profile = apply_changes(profile, args.set, args.unset, advisor.ruleset)
         observations = advisor.observe(profile, source)
-        decision = advisor.evaluate(observations, sensitivity=args.sensitivity)
+        # the report reads titles, sources and conditions: the full decision
+        detail = args.detail if args.format == "json" else "full"
+        decision = advisor.evaluate(observations, detail=detail, sensitivity=args.sensitivity)
     except ProfileError as exc:
         return report.profile_refused(exc)
     except EngineError as exc:

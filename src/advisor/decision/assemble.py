@@ -17,7 +17,7 @@ from typing import Any
 
 from advisor.decision.document import Decision
 from advisor.decision.explainer import Explainer, Outcome
-from advisor.decision.model import DECISION_VERSION
+from advisor.decision.model import DECISION_VERSION, Detail
 from advisor.decision.policy import PolicyIndex, Recommended, Withheld
 from advisor.engine.driver import Firing
 from advisor.errors import EngineError
@@ -47,8 +47,10 @@ class DecisionAssembly:
         firing: Firing,
         policy: PolicyIndex | None = None,
         explainer: Explainer | None = None,
+        detail: Detail = "compact",
     ) -> None:
         self.ruleset = ruleset
+        self.full = detail == "full"
         #: build these once per rule set and pass them in: building them touches every rule
         self.policy = policy or PolicyIndex(ruleset)
         self.explainer = explainer or Explainer(ruleset)
@@ -86,6 +88,7 @@ class DecisionAssembly:
         undetermined: list[Rule] = []
         explained: dict[str, JSON] = {}
         missing_of: dict[str, list[str]] = {}
+        read: set[str] = set()  # the operand keys of the rules explained
         rules = self.ruleset.rules
         # A rule outside these, its values all present, was decided false by the engine.
         for rule_id in sorted(self.firing.rules | self.explainer.lacking(self.values)):
@@ -97,15 +100,18 @@ class DecisionAssembly:
                 raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
             if outcome.truth is False:
                 continue
-            said: JSON = {
-                "title": rule.spec.title,
-                "status": "fired" if engine_says else "undetermined",
-                "because": self.explainer.because[rule_id].render(
-                    self.values, self.observations.indicators
-                ),
-                "source": rule.spec.source,
-                "conditions": plan.results(outcome, self.values, self.signals),
-            }
+            said: JSON = {}
+            if self.full:
+                said["title"] = rule.spec.title
+            if not engine_says:
+                said["status"] = "undetermined"
+            said["because"] = self.explainer.because[rule_id].render(
+                self.values, self.observations.indicators
+            )
+            if self.full:
+                said["source"] = rule.spec.source
+                said["conditions"] = plan.results(outcome, self.values, self.signals)
+            read.update(plan.reads)
             if engine_says:
                 fired.append(rule)
             else:
@@ -114,8 +120,10 @@ class DecisionAssembly:
                 said["missing"] = missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
             explained[rule_id] = said
         resolution = self.policy.resolve(fired, undetermined)
-        content: JSON = {
-            "decision_version": DECISION_VERSION,
+        content: JSON = {"decision_version": DECISION_VERSION}
+        if self.full:
+            content["detail"] = "full"
+        content |= {
             "country": self.observations.country,
             "period": self.observations.period,
             "ruleset": self.ruleset.content_hash,
@@ -123,20 +131,28 @@ class DecisionAssembly:
                 self._recommendation(r, missing_of) for r in resolution.recommended
             ],
             "withheld": [self._withheld(w, missing_of) for w in resolution.withheld],
-            "signals": self._signal_results(),
+            "signals": self._signal_results(read),
             "rules": explained,  # in rule-id order, as the loop went
         }
+        values = self.values
+        if read := read & values.keys():
+            content["values"] = {key: values[key] for key in sorted(read)}
         if undetermined:
             content["undetermined"] = [rule.id for rule in undetermined]
             content["data_gaps"] = self._data_gaps(undetermined, missing_of)
         return Decision(content)
 
-    def _signal_results(self) -> list[JSON]:
+    def _signal_results(self, read: set[str]) -> list[JSON]:
+        """The signals that hold, in id order; adds the keys they read to `read`."""
         results = []
         for sid, signal in sorted(self.ruleset.signals.items()):
             if self.signals.get(sid) is True:
-                plan, outcome = self.explainer.signals[sid], self._signal_outcomes[sid]
-                conditions = plan.results(outcome, self.values, self.signals)
+                plan = self.explainer.signals[sid]
+                read.update(plan.reads)
+                if not self.full:
+                    results.append({"signal": sid})
+                    continue
+                conditions = plan.results(self._signal_outcomes[sid], self.values, self.signals)
                 results.append(
                     {"signal": sid, "title": signal.spec.title, "conditions": conditions}
                 )
@@ -151,17 +167,10 @@ class DecisionAssembly:
             "priority": recommended.priority,
             "rules": [{"rule": a.rule.id, "priority": a.priority} for a in recommended.by],
         }
-        guards: list[JSON] = [
-            {"rule": g.rule.id, "requires": g.requires, "status": "applied"}
-            for g in recommended.safeguards
-        ]
+        guards = [self._safeguard(g.rule.id, g.requires) for g in recommended.safeguards]
         guards += [
-            {
-                "rule": g.rule.id,
-                "requires": g.requires,
-                "status": "provisional",
-                "missing": missing_of[g.rule.id],
-            }
+            self._safeguard(g.rule.id, g.requires)
+            | {"status": "provisional", "missing": missing_of[g.rule.id]}
             for g in recommended.provisional
         ]
         if guards:
@@ -171,20 +180,18 @@ class DecisionAssembly:
                 {"rule": a.rule.id, "missing": missing_of[a.rule.id]}
                 for a in recommended.possibly_withheld_by
             ]
+        if self.full:
+            out["description"] = spec.description
+            out["outcomes"] = list(spec.outcomes)
+            out["horizon"] = spec.horizon.value
         return out
 
     def _withheld(self, withheld: Withheld, missing_of: dict[str, list[str]]) -> JSON:
         spec = self.ruleset.measures[withheld.measure]
-        by: list[JSON] = [
-            {"rule": a.rule.id, "reason": a.reason, "precautionary": False} for a in withheld.by
-        ]
+        by: list[JSON] = [self._withholding(a.rule.id, a.reason) for a in withheld.by]
         by += [
-            {
-                "rule": a.rule.id,
-                "reason": a.reason,
-                "precautionary": True,
-                "missing": missing_of[a.rule.id],
-            }
+            self._withholding(a.rule.id, a.reason)
+            | {"precautionary": True, "missing": missing_of[a.rule.id]}
             for a in withheld.precautionary
         ]
         out: JSON = {
@@ -196,6 +203,12 @@ class DecisionAssembly:
         if withheld.overridden:
             out["overridden"] = [a.rule.id for a in withheld.overridden]
         return out
+
+    def _safeguard(self, rule_id: str, requires: str) -> JSON:
+        return {"rule": rule_id, "requires": requires} if self.full else {"rule": rule_id}
+
+    def _withholding(self, rule_id: str, reason: str) -> JSON:
+        return {"rule": rule_id, "reason": reason} if self.full and reason else {"rule": rule_id}
 
     def _data_gaps(self, undetermined: list[Rule], missing_of: dict[str, list[str]]) -> list[JSON]:
         hidden: dict[str, list[str]] = defaultdict(list)

@@ -18,6 +18,7 @@ import orjson
 from advisor.decision.model import (
     DataGap,
     DecisionModel,
+    Detail,
     Recommendation,
     RuleExplanation,
     Sensitivity,
@@ -96,13 +97,23 @@ class Decision:
         return None if period is None else str(period)
 
     @property
+    def detail(self) -> Detail:
+        """"full" when the rule set's texts are inlined, else "compact" (`decision.model`)."""
+        return "full" if self._data.get("detail") == "full" else "compact"
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The profile values the explained rules and the signals that hold read, by key."""
+        return self._data.get("values", {})  # type: ignore[no-any-return]
+
+    @property
     def ruleset(self) -> str:
         return str(self._data["ruleset"])
 
     @property
     def fired(self) -> list[str]:
         """The ids of the rules that fired, sorted."""
-        return [rule for rule, said in self._data["rules"].items() if said["status"] == "fired"]
+        return [rule for rule, said in self._data["rules"].items() if "status" not in said]
 
     @property
     def undetermined(self) -> list[str]:

@@ -83,13 +83,15 @@ class Outcome(NamedTuple):
 class ConditionPlan:
     """One rule's or signal's condition, compiled."""
 
-    __slots__ = ("_leaves", "_probes", "_tree")
+    __slots__ = ("_leaves", "_probes", "_tree", "reads")
 
     def __init__(self, condition: Condition) -> None:
         leaves: list[_Leaf] = []
         self._tree = _compile(condition, leaves)
         self._leaves = tuple(leaves)
         self._probes = tuple(_probe(leaf) for leaf in leaves)
+        #: the operand keys its atoms read (not through signals), each once
+        self.reads = tuple(dict.fromkeys(leaf.key for leaf in leaves if leaf.key is not None))
 
     def outcome(self, values: Mapping[str, Value], signals: Mapping[str, Truth3]) -> Outcome:
         holds = tuple([probe(values, signals) for probe in self._probes])

@@ -3,6 +3,17 @@
 Everything here is derived from the profile and the rule set alone (no clock,
 no randomness) and every list has a fixed order, so the same inputs give the
 same JSON byte for byte.
+
+Two levels of detail, one schema. The compact decision (the default: what the service
+answers and logs) holds what depends on the profile: which measures, at what priority, by
+which rules, with which safeguards and possible withholdings; each rule's state and its
+`because` text filled with the profile's values; the signals that hold; the values read;
+what is missing. Of the rule set's own text it keeps only names a reader acts on (measure
+and data-gap indicator titles) and refers to the rest by id under `ruleset` (the hash of the
+rule set, which `/v1/rules` and `/v1/measures` serve): rule titles and sources, safeguard
+requirements, withholding reasons, each condition's threshold and margin, the catalogue's
+description, outcomes and horizon. `detail: "full"` inlines all of them: the form the CLI
+report, the workbench and the Gherkin steps read. A field at its default is left out.
 """
 
 from __future__ import annotations
@@ -12,11 +23,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-from advisor.language.models import Area, Priority
+from advisor.language.models import Area, Horizon, Priority
 
 __all__ = [
     "DECISION_VERSION",
     "ConditionResult",
+    "Detail",
     "DataGap",
     "DecisionModel",
     "PossibleWithholding",
@@ -37,6 +49,10 @@ Scalar = float | int | bool | str
 
 #: the shape of `Decision`: 2 refers to rules by id and explains each once, under `rules`
 DECISION_VERSION: Literal[2] = 2
+
+#: compact: the rule set's own texts by reference; full: inlined (see the module docstring)
+Detail = Literal["compact", "full"]
+DETAILS: tuple[Detail, ...] = ("compact", "full")
 
 
 class _Out(BaseModel):
@@ -88,9 +104,10 @@ class SafeguardNote(_Out):
     """What must accompany a recommended measure, because a rule holds or may hold."""
 
     rule: str
-    requires: str
+    #: full detail only: what the rule requires to accompany the measure
+    requires: str | None = None
     #: applied: the rule fired; provisional: the rule could not be decided for lack of data
-    status: Literal["applied", "provisional"]
+    status: Literal["applied", "provisional"] = "applied"
     #: provisional only: the values that would settle the rule
     missing: list[str] = []
 
@@ -105,7 +122,8 @@ class PossibleWithholding(_Out):
 class Recommendation(_Out):
     """A measure to take, at the highest priority any firing rule gives it.
 
-    The catalogue's description and outcomes are in `/v1/measures` and the CLI report."""
+    The catalogue's description, outcomes and horizon only at `detail: "full"`; they are
+    also in `/v1/measures` and the CLI report."""
 
     measure: str
     title: str
@@ -116,16 +134,21 @@ class Recommendation(_Out):
     safeguards: list[SafeguardNote] = []
     #: undetermined withholding rules: with the missing values they might withhold it
     possibly_withheld_by: list[PossibleWithholding] = []
+    #: full detail only, from the catalogue
+    description: str | None = None
+    outcomes: list[str] = []
+    horizon: Horizon | None = None
 
 
 class Withholding(_Out):
     """One rule's withholding of a measure."""
 
     rule: str
-    #: why, as the rule states it ("" when it gives none)
-    reason: str
+    #: full detail only: why, as the rule states it (left out when it gives none); the
+    #: rule's `because` under `rules` says it for this profile at either level
+    reason: str | None = None
     #: the rule could not be decided and withholds as a precaution (`precautionary: true`)
-    precautionary: bool
+    precautionary: bool = False
     #: precautionary only: the values that would decide the rule, and so may release the measure
     missing: list[str] = []
 
@@ -143,21 +166,27 @@ class WithheldMeasure(_Out):
 class RuleExplanation(_Out):
     """One rule that fired or could not be decided, explained once for every measure it acts on."""
 
-    title: str
-    status: Literal["fired", "undetermined"]
+    #: full detail only: the rule's title
+    title: str | None = None
+    status: Literal["fired", "undetermined"] = "fired"
+    #: the rule's `because` text, filled with the profile's values
     because: str
-    source: str
-    #: every atom of its condition, in reading order, with the value it met
-    conditions: list[ConditionResult]
+    #: full detail only: the source the rule rests on
+    source: str | None = None
+    #: full detail only: every atom of its condition, in reading order, with the value it
+    #: met, the threshold and the margin
+    conditions: list[ConditionResult] = []
     #: undetermined only: the values that could still change its outcome (a branch the
     #: values present already decide does not count)
     missing: list[str] = []
 
 
 class SignalResult(_Out):
+    """A signal that holds; its title and conditions at full detail only."""
+
     signal: str
-    title: str
-    conditions: list[ConditionResult]
+    title: str | None = None
+    conditions: list[ConditionResult] = []
 
 
 class DataGap(_Out):
@@ -203,6 +232,8 @@ class DecisionModel(_Out):
         Literal[2],
         WithJsonSchema({"type": "integer", "enum": [DECISION_VERSION], "default": 2}),
     ] = DECISION_VERSION
+    #: "full" when the rule set's texts are inlined (see the module docstring)
+    detail: Detail = "compact"
     country: str
     period: str | None
     ruleset: str
@@ -211,6 +242,9 @@ class DecisionModel(_Out):
     signals: list[SignalResult]
     #: every rule that fired or could not be decided, by rule id: the decision's reasons
     rules: dict[str, RuleExplanation]
+    #: each profile value a rule under `rules` or a signal that holds reads, by operand key
+    #: (`gti.score`, `mean(acled.fatalities_per_million)`), in key order
+    values: dict[str, Scalar] = {}
     #: rules the profile's values cannot decide (explained under `rules`)
     undetermined: list[str] = []
     data_gaps: list[DataGap] = []
@@ -220,27 +254,22 @@ class DecisionModel(_Out):
 
 def json_fields(model: BaseModel) -> dict[str, Any]:
     """An output model as orjson writes it (its `default`): the fields in declaration
-    order, an optional field left out at its default (null, or an empty list)."""
+    order, an optional field left out at its default."""
     if not isinstance(model, _Out):
         raise TypeError(f"not JSON: {type(model).__name__}")
     fields = model.__dict__
-    nulls, empties = _optional(type(model))
-    if not (nulls or empties):
+    defaults = _defaults(type(model))
+    if not defaults:
         return fields
-    return {
-        k: v
-        for k, v in fields.items()
-        if not ((v is None and k in nulls) or (v == [] and k in empties))
-    }
+    return {k: v for k, v in fields.items() if not (k in defaults and v == defaults[k])}
 
 
 @functools.cache
-def _optional(model: type[_Out]) -> tuple[frozenset[str], frozenset[str]]:
-    """The fields whose default is null, and those whose default is an empty list: each
-    left out of the JSON at its default, and read back as it."""
-    defaults = {
-        name: info.default for name, info in model.model_fields.items() if not info.is_required()
+def _defaults(model: type[_Out]) -> dict[str, Any]:
+    """The optional fields and their defaults: each left out of the JSON at its default,
+    and read back as it."""
+    return {
+        name: info.default
+        for name, info in model.model_fields.items()
+        if not info.is_required() and name != "decision_version"  # always written: a reader's key
     }
-    nulls = frozenset(name for name, default in defaults.items() if default is None)
-    empties = frozenset(name for name, default in defaults.items() if default == [])
-    return nulls, empties

@@ -25,7 +25,10 @@ def _condition(result: ConditionResult) -> str:
 
 
 def render_decision(decision: Decision, width: int = 100) -> str:
-    """The decision as text: title, recommendations and why, withheld, signals, sensitivity."""
+    """The decision as text: title, recommendations and why, withheld, signals, sensitivity.
+    It reads the rule set's texts: `decision` must be the full one (`detail="full"`)."""
+    if decision.detail != "full":
+        raise ValueError('render_decision needs a decision evaluated with detail="full"')
     lines = [
         *_title(decision),
         *_recommendation_table(decision),
