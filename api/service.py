@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from advisor import Decision, EngineError, ProfileError, SituationProfile
+from advisor.decision.model import Detail
 from advisor.language.profile import Observations, parse_profile
 
 from .decision_log import DecisionLog, LoggedDecision
@@ -38,26 +39,41 @@ class Recommender:
     #: the name of the caller's token, recorded with each decision (None: no token)
     token: str | None = None
 
-    def one(self, document: Any, *, sensitivity: bool = False) -> str:
+    def one(self, document: Any, *, detail: Detail = "compact", sensitivity: bool = False) -> str:
         """The JSON answer for one profile: the decision with its `decision_id` first."""
-        (entry,) = self._decide([document], batch=False, sensitivity=sensitivity)
-        return _with_id(entry)
+        ((entry, answer),) = self._decide(
+            [document], batch=False, detail=detail, sensitivity=sensitivity
+        )
+        return _with_id(entry.id, answer)
 
-    def batch(self, document: Any, max_batch: int, *, sensitivity: bool = False) -> str:
+    def batch(
+        self,
+        document: Any,
+        max_batch: int,
+        *,
+        detail: Detail = "compact",
+        sensitivity: bool = False,
+    ) -> str:
         """The JSON answer for `{"profiles": [...]}`: every profile decided, or none."""
         profiles = _profiles(document, max_batch)
-        entries = self._decide(profiles, batch=True, sensitivity=sensitivity)
+        entries = self._decide(profiles, batch=True, detail=detail, sensitivity=sensitivity)
         return (
             '{"ruleset":'
             + json.dumps(self.serving.content_hash)
             + ',"decisions":['
-            + ",".join(_with_id(e) for e in entries)
+            + ",".join(_with_id(entry.id, answer) for entry, answer in entries)
             + "]}"
         )
 
     def _decide(
-        self, documents: Sequence[Any], *, batch: bool, sensitivity: bool = False
-    ) -> list[LoggedDecision]:
+        self,
+        documents: Sequence[Any],
+        *,
+        batch: bool,
+        detail: Detail = "compact",
+        sensitivity: bool = False,
+    ) -> list[tuple[LoggedDecision, str]]:
+        """Each decision as logged (compact) and as answered (at `detail`)."""
         advisor = self.serving.advisor
         checked: list[tuple[SituationProfile, Observations]] = []
         problems: list[ProblemOut] = []
@@ -82,7 +98,8 @@ class Recommender:
         for profile, observations in checked:
             started = time.perf_counter()
             try:
-                decisions.append((profile, advisor.evaluate(observations, sensitivity=sensitivity)))
+                decided = advisor.evaluate(observations, detail=detail, sensitivity=sensitivity)
+                decisions.append((profile, decided))
             except EngineError:
                 self.metrics.evaluations.labels(outcome="failed").inc()
                 raise
@@ -95,8 +112,9 @@ class Recommender:
                 recorded_at=now,
                 ruleset=decision.ruleset,
                 profile=profile.model_dump_json(),
-                # compact version-2 JSON, serialised once (orjson), answered as stored
-                decision=decision.to_json_bytes().decode(),
+                # compact version-2 JSON, serialised once (orjson); answered as stored unless
+                # the full form was asked for (the compact one with the rule set's texts)
+                decision=decision.compact().to_json_bytes().decode(),
                 token=self.token,
                 country=profile.country,
             )
@@ -111,13 +129,16 @@ class Recommender:
                 "decision-log-unavailable",
                 f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
             ) from exc
-        return entries
+        return [
+            (entry, entry.decision if detail == "compact" else decision.to_json_bytes().decode())
+            for entry, (_, decision) in zip(entries, decisions, strict=True)
+        ]
 
 
-def _with_id(entry: LoggedDecision) -> str:
-    # The stored text is the decision as compact JSON (an object): put the id first by
-    # splicing, rather than parsing and re-serialising ~25 kB per answer.
-    return '{"decision_id":' + json.dumps(entry.id) + "," + entry.decision[1:]
+def _with_id(decision_id: str, decision: str) -> str:
+    # The decision as compact JSON (an object): put the id first by splicing, rather than
+    # parsing and serialising it again.
+    return '{"decision_id":' + json.dumps(decision_id) + "," + decision[1:]
 
 
 def _profiles(document: Any, max_batch: int) -> list[Any]:

@@ -59,6 +59,9 @@ def test_the_compact_decision_is_the_full_one_without_the_rule_sets_texts(
     assert orjson.loads(compact.to_json_bytes()) == without_rule_set_texts(
         orjson.loads(full.to_json_bytes())
     )
+    # the service answers the full form and logs the compact one it derives
+    assert full.compact().to_json_bytes() == compact.to_json_bytes()
+    assert compact.compact() is compact
     # each form reads back as itself, through the schema
     for decision in (compact, full):
         assert Decision.from_json(decision.to_json_bytes()).to_json_bytes() == (

@@ -20,9 +20,12 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BeforeValidator
 from sqlalchemy.exc import SQLAlchemyError
 
+from advisor.decision.model import Detail
+
 from ..access import Role
 from ..access.deps import ACCESS_ERRORS, AccessDep, AuditorCaller, ReaderCaller, Signed
 from ..access.guard import Caller
+from ..decision_detail import full_decision
 from ..decision_query import CURSOR_PATTERN, BadCursor, DecisionFilter, DecisionQuery
 from ..deps import ServicesDep
 from ..errors import ApiError, ProblemOut
@@ -52,10 +55,26 @@ _UNAVAILABLE = errors(e503="The decision log or the access log cannot be used.")
     "/decisions/{decision_id}",
     summary="A recorded decision (a reader's token: only those it wrote)",
     response_model=DecisionRecord,
-    responses={**errors(e404="No decision has this id that this token may read."), **_UNAVAILABLE},
+    responses={
+        **errors(
+            e404="No decision has this id that this token may read.",
+            e409="`detail=full`, and the rule set that made the decision is no longer served.",
+        ),
+        **_UNAVAILABLE,
+    },
 )
 def decision(
-    decision_id: str, services: ServicesDep, access: AccessDep, caller: ReaderCaller
+    decision_id: str,
+    services: ServicesDep,
+    access: AccessDep,
+    caller: ReaderCaller,
+    detail: Annotated[
+        Detail,
+        Query(
+            description="compact (default): as logged; full: with the rule set's texts "
+            "inlined, rebuilt by the serving rule set, which must be the one that decided"
+        ),
+    ] = "compact",
 ) -> Response:
     try:
         key = str(uuid.UUID(decision_id))
@@ -77,7 +96,12 @@ def decision(
         option=orjson.OPT_UTC_Z,
     )
     parts = (head[:-1], b',"profile":', logged.profile.encode(), b',"decision":')
-    body = b"".join((*parts, logged.decision.encode(), b"}"))
+    shown = (
+        logged.decision.encode()
+        if detail == "compact"
+        else full_decision(logged, services.holder.current)
+    )
+    body = b"".join((*parts, shown, b"}"))
     return Response(body, media_type="application/json")
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from advisor.decision.model import Detail
+
 from ..access.deps import ACCESS_ERRORS, ReaderCaller
 from ..body import Format, parse_body, read_body
 from ..deps import ServicesDep, Serving
@@ -25,6 +27,17 @@ Sensitivity = Annotated[
     ),
 ]
 
+DetailQuery = Annotated[
+    Detail,
+    Query(
+        description="compact (default): the rule set's texts (rule titles and sources, "
+        "safeguard requirements, withholding reasons, each condition's threshold and margin, "
+        "the catalogue's description and outcomes) are referred to by id under `ruleset`, as "
+        "`/v1/rules` and `/v1/measures` serve them; full: inlined. The log keeps the compact "
+        "form either way."
+    ),
+]
+
 
 @router.post(
     "/recommendations",
@@ -39,13 +52,14 @@ async def recommend(
     serving: Serving,
     caller: ReaderCaller,
     sensitivity: Sensitivity = False,
+    detail: DetailQuery = "compact",
 ) -> Response:
     """The decision, as `advisor recommend --format json` prints it, plus its `decision_id`."""
     body, kind = await read_body(request, services.settings.max_body_bytes)
     recommender = Recommender(serving, services.log, services.metrics, caller.name)
 
     def work(body: bytes, kind: Format) -> str:
-        return recommender.one(parse_body(body, kind), sensitivity=sensitivity)
+        return recommender.one(parse_body(body, kind), detail=detail, sensitivity=sensitivity)
 
     return Response(await run_in_threadpool(work, body, kind), media_type="application/json")
 
@@ -63,6 +77,7 @@ async def recommend_batch(
     serving: Serving,
     caller: ReaderCaller,
     sensitivity: Sensitivity = False,
+    detail: DetailQuery = "compact",
 ) -> Response:
     """Up to ADVISOR_MAX_BATCH profiles, all decided with one rule set, or, if any is
     refused, none: the 422 lists every problem as `profiles[i].path`."""
@@ -71,6 +86,8 @@ async def recommend_batch(
     limit = services.settings.max_batch
 
     def work(body: bytes, kind: Format) -> str:
-        return recommender.batch(parse_body(body, kind), limit, sensitivity=sensitivity)
+        return recommender.batch(
+            parse_body(body, kind), limit, detail=detail, sensitivity=sensitivity
+        )
 
     return Response(await run_in_threadpool(work, body, kind), media_type="application/json")

@@ -10,7 +10,7 @@ import advisor.cli.report as report
 from advisor.analysis.overrides import apply_changes
 from advisor.cli.options import add_rules_option
 from advisor.decide import Advisor
-from advisor.decision.model import DETAILS
+from advisor.decision.model import DETAILS, Detail
 from advisor.decision.render import render_decision
 from advisor.errors import EngineError, ProfileError, RuleSetError
 from advisor.exit_codes import ExitCode
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             profile = apply_changes(profile, args.set, args.unset, advisor.ruleset)
         observations = advisor.observe(profile, source)
         # the report reads titles, sources and conditions: the full decision
-        detail = args.detail if args.format == "json" else "full"
+        detail: Detail = args.detail if args.format == "json" else "full"
         decision = advisor.evaluate(observations, detail=detail, sensitivity=args.sensitivity)
     except ProfileError as exc:
         return report.profile_refused(exc)

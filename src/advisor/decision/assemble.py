@@ -144,7 +144,7 @@ class DecisionAssembly:
 
     def _signal_results(self, read: set[str]) -> list[JSON]:
         """The signals that hold, in id order; adds the keys they read to `read`."""
-        results = []
+        results: list[JSON] = []
         for sid, signal in sorted(self.ruleset.signals.items()):
             if self.signals.get(sid) is True:
                 plan = self.explainer.signals[sid]

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from advisor.decision.detail import compact_content
 from advisor.decision.model import (
     DataGap,
     DecisionModel,
@@ -64,6 +65,12 @@ class Decision:
         that reads a few fields of many decisions (`advisor batch` tables). Do not modify."""
         return self._data
 
+    def compact(self) -> Decision:
+        """This decision at compact detail (itself if it is): what the service logs."""
+        if self.detail == "compact":
+            return self
+        return Decision(compact_content(self._data))
+
     def with_sensitivity(self, sensitivity: Sequence[Sensitivity]) -> Decision:
         """The same decision with its `sensitivity` section."""
         return Decision({**self._data, "sensitivity": list(sensitivity)})
@@ -98,7 +105,7 @@ class Decision:
 
     @property
     def detail(self) -> Detail:
-        """"full" when the rule set's texts are inlined, else "compact" (`decision.model`)."""
+        """ "full" when the rule set's texts are inlined, else "compact" (`decision.model`)."""
         return "full" if self._data.get("detail") == "full" else "compact"
 
     @property

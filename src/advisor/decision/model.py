@@ -28,9 +28,9 @@ from advisor.language.models import Area, Horizon, Priority
 __all__ = [
     "DECISION_VERSION",
     "ConditionResult",
-    "Detail",
     "DataGap",
     "DecisionModel",
+    "Detail",
     "PossibleWithholding",
     "Recommendation",
     "RuleExplanation",
