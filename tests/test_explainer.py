@@ -43,6 +43,7 @@ def test_the_plan_decides_as_the_reference_evaluator(text: str, values: dict[str
     plan = ConditionPlan(condition)
     outcome = plan.outcome(values, {})
     assert outcome.truth == truth(condition, values, {})
+    assert plan.truth(values, {}) == outcome.truth  # the function without the atoms' outcomes
     if outcome.truth is not None:
         return
     missing = plan.deciding(outcome, lambda signal: set())

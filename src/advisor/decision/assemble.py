@@ -89,33 +89,43 @@ class DecisionAssembly:
         explained: dict[str, JSON] = {}
         missing_of: dict[str, list[str]] = {}
         read: set[str] = set()  # the operand keys of the rules explained
-        rules = self.ruleset.rules
+        # This loop runs once per fired rule per profile: its names are local on purpose.
+        rules, plans, becauses = self.ruleset.rules, self.explainer.rules, self.explainer.because
+        values, signals, indicators = self.values, self.signals, self.observations.indicators
+        firing, full = self.firing.rules, self.full
+        filled: dict[str, str] = {}  # each placeholder of the `because` texts filled once
         # A rule outside these, its values all present, was decided false by the engine.
-        for rule_id in sorted(self.firing.rules | self.explainer.lacking(self.values)):
-            rule = rules[rule_id]
-            engine_says = rule_id in self.firing.rules
-            plan = self.explainer.rules[rule_id]
-            outcome = plan.outcome(self.values, self.signals)
-            if (outcome.truth is True) != engine_says:
+        for rule_id in sorted(firing | self.explainer.lacking(values)):
+            engine_says = rule_id in firing
+            plan = plans[rule_id]
+            # each atom's outcome only where it is shown (full) or decides what is missing
+            outcome = plan.outcome(values, signals) if full or not engine_says else None
+            truth = plan.truth(values, signals) if outcome is None else outcome.truth
+            if (truth is True) != engine_says:
                 raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
-            if outcome.truth is False:
+            if truth is False:
                 continue
-            said: JSON = {}
-            if self.full:
-                said["title"] = rule.spec.title
-            if not engine_says:
-                said["status"] = "undetermined"
-            said["because"] = self.explainer.because[rule_id].render(
-                self.values, self.observations.indicators
-            )
-            if self.full:
+            rule = rules[rule_id]
+            because = becauses[rule_id].render(values, indicators, filled)
+            said: JSON
+            if full:
+                said = {"title": rule.spec.title}
+                if not engine_says:
+                    said["status"] = "undetermined"
+                said["because"] = because
                 said["source"] = rule.spec.source
-                said["conditions"] = plan.results(outcome, self.values, self.signals)
+                assert outcome is not None, "computed at full detail"
+                said["conditions"] = plan.results(outcome, values, signals)
+            elif engine_says:
+                said = {"because": because}
+            else:
+                said = {"status": "undetermined", "because": because}
             read.update(plan.reads)
             if engine_says:
                 fired.append(rule)
             else:
                 undetermined.append(rule)
+                assert outcome is not None, "computed for an undetermined rule"
                 keys = plan.deciding(outcome, self._missing_of_signal)
                 said["missing"] = missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
             explained[rule_id] = said

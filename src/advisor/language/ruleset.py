@@ -59,8 +59,8 @@ class Rule:
     #: every indicator the rule reads, directly or through signals (set by `RuleSet.build`)
     indicators: frozenset[str] = frozenset()
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # cached: read for every action of every fired rule
         return self.spec.id
 
     @cached_property
