@@ -277,7 +277,7 @@ def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Cal
     top = node(tree)
     holds = "".join(f"h{i}, " for i in range(len(leaves)))
     lines.append(f"    return Outcome({top}, ({holds}))" if with_atoms else f"    return {top}")
-    exec(compile("\n".join(lines), "<condition plan>", "exec"), bound)  # noqa: S102
+    exec(compile("\n".join(lines), "<condition plan>", "exec"), bound)
     return bound["outcome"]  # type: ignore[no-any-return]
 
 
