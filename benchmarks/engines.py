@@ -101,11 +101,18 @@ def _measure(
 
     def advise(profile: Mapping[str, Any]) -> Any:
         decision = advisor.evaluate(profile)
-        decision.to_json_bytes()  # the full decision: explained and serialised, as served
+        decision.to_json_bytes()  # the whole decision: explained and serialised, as served
+        return decision
+
+    def advise_in_full(profile: Mapping[str, Any]) -> Any:
+        decision = advisor.evaluate(profile, detail="full")
+        decision.to_json_bytes()
         return decision
 
     runners["advisor"] = advise
     fired_by["advisor"] = lambda decision: set(decision.fired)
+    runners["advisor, full detail"] = advise_in_full
+    fired_by["advisor, full detail"] = lambda decision: set(decision.fired)
     engine_only = _engine_only(advisor)
     if engine_only is not None:
         runners["advisor engine only"] = engine_only

@@ -11,7 +11,7 @@ from .service import ServiceResult
 
 __all__ = ["EngineRun", "Report", "render"]
 
-ENGINES = ("advisor", "advisor engine only", "durable_rules", "zen-engine")
+ENGINES = ("advisor", "advisor, full detail", "advisor engine only", "durable_rules", "zen-engine")
 
 
 @dataclass
@@ -141,6 +141,7 @@ def _engines(runs: list[EngineRun]) -> str:
                 *(_us(cpu.get(name)) for name in ENGINES),
                 _ratio(cpu.get("advisor"), cpu.get("durable_rules")),
                 _ratio(cpu.get("advisor"), cpu.get("zen-engine")),
+                _ratio(cpu.get("advisor, full detail"), cpu.get("zen-engine")),
             ]
         )
     lines += _table(
@@ -149,6 +150,7 @@ def _engines(runs: list[EngineRun]) -> str:
             *(f"{n} CPU" for n in ENGINES),
             "advisor / durable_rules",
             "advisor / zen-engine",
+            "advisor, full detail / zen-engine",
         ],
         cpu_rows,
         right=1,
@@ -160,9 +162,14 @@ def _engines(runs: list[EngineRun]) -> str:
 def _engine_notes(runs: list[EngineRun]) -> list[str]:
     notes = [
         "- **advisor**: `Advisor.evaluate(profile).to_json_bytes()`: the profile parsed and "
-        "checked, the engine run, the full decision with its explanation, serialised to the "
-        "JSON the service answers. zen-engine's time is its evaluation alone (its result is a "
-        "Python object, not serialised). **advisor engine only**: "
+        "checked, the engine run (its every firing checked against the compiled conditions), "
+        "the decision with its explanation (each rule's `because` text, the values read, "
+        "safeguards, withholdings, what is missing), serialised to the JSON the service "
+        "answers by default (compact: the rule set's texts by reference). **advisor, full "
+        'detail**: the same with `detail="full"`: rule titles and sources, each condition '
+        "with its value, threshold and margin, the catalogue's texts inlined. zen-engine's "
+        "time is its evaluation alone (its result is a Python object, not serialised). "
+        "**advisor engine only**: "
         "`advisor._engine.run(advisor.observe(profile).values)`: the check and the engine, "
         "no decision.",
         "- **durable_rules**: the same logic in `durable.lang`, one Python action per rule "
