@@ -178,8 +178,9 @@ class PolicyIndex:
     def resolve(self, fired: Iterable[Rule], undetermined: Iterable[Rule] = ()) -> Resolution:
         """What these fired rules decide (merged priority, safeguards, withholding), with the
         undetermined rules acting provisionally (see the module's docstring)."""
-        recommending, withholding, guarding = self._gather(fired)
-        _, maybe_withholding, maybe_guarding = self._gather(undetermined)
+        # In rule-id order, every list gathered below is in rule-id order: no sort needed.
+        recommending, withholding, guarding = self._gather(sorted(fired, key=_rule_id))
+        _, maybe_withholding, maybe_guarding = self._gather(sorted(undetermined, key=_rule_id))
         cautious: dict[str, list[Action]] = defaultdict(list)
         for measure, actions in maybe_withholding.items():
             for action in actions:
@@ -189,24 +190,25 @@ class PolicyIndex:
         for measure, actions in recommending.items():
             if measure in withholding or measure in cautious:
                 continue
-            by = sorted(actions, key=_by_priority)  # the first has the merged priority
+            # the first has the merged priority; a rule recommends a measure once
+            by = sorted(actions, key=_by_priority) if len(actions) > 1 else actions
             recommended.append(
                 Recommended(
                     measure,
                     _priority(by[0]),
                     tuple(by),
-                    tuple(sorted(guarding.get(measure, ()), key=_by_rule_and_text)),
-                    tuple(sorted(maybe_guarding.get(measure, ()), key=_by_rule_and_text)),
-                    tuple(sorted(maybe_withholding.get(measure, ()), key=_by_rule_id)),
+                    tuple(guarding.get(measure, ())),
+                    tuple(maybe_guarding.get(measure, ())),
+                    tuple(maybe_withholding.get(measure, ())),
                 )
             )
         recommended.sort(key=lambda r: (-r.priority.rank, r.measure))
         withheld = tuple(
             Withheld(
                 measure,
-                tuple(sorted(withholding.get(measure, ()), key=_by_rule_id)),
-                tuple(sorted(recommending.get(measure, ()), key=_by_rule_id)),
-                tuple(sorted(cautious.get(measure, ()), key=_by_rule_id)),
+                tuple(withholding.get(measure, ())),
+                tuple(recommending.get(measure, ())),
+                tuple(cautious.get(measure, ())),
             )
             for measure in sorted(withholding.keys() | cautious.keys())
         )
@@ -255,9 +257,5 @@ def _by_priority(action: Action) -> tuple[int, str]:
     return (-action.priority.rank if action.priority else 0, action.rule.id)
 
 
-def _by_rule_id(action: Action) -> str:
-    return action.rule.id
-
-
-def _by_rule_and_text(action: Action) -> tuple[str, str]:
-    return (action.rule.id, action.requires)
+def _rule_id(rule: Rule) -> str:
+    return rule.id
