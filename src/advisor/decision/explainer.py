@@ -8,6 +8,7 @@ neither walks the condition classes nor parses a `because` template again.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -250,8 +251,12 @@ def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Cal
     Each atom's test is written inline (`x >= c0`); constants are bound by name, never
     written as literals, so a threshold keeps its exact value. `tests/test_explainer.py` checks
     it against the reference evaluator.
+
+    The code depends only on the condition's shape (its tree and operators), so it is compiled
+    once per shape and each condition binds its own keys and thresholds (`_factory`):
+    compiling is what costs, and a rule set has far fewer shapes than conditions.
     """
-    bound: dict[str, Any] = {"Outcome": Outcome}
+    bound: dict[str, Any] = {}
     lines = ["def outcome(v, s):"]
     for index, leaf in enumerate(leaves):
         lines += [f"    {line}" for line in _leaf_code(index, leaf, bound)]
@@ -277,8 +282,18 @@ def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Cal
     top = node(tree)
     holds = "".join(f"h{i}, " for i in range(len(leaves)))
     lines.append(f"    return Outcome({top}, ({holds}))" if with_atoms else f"    return {top}")
-    exec(compile("\n".join(lines), "<condition plan>", "exec"), bound)
-    return bound["outcome"]  # type: ignore[no-any-return]
+    names = tuple(bound)
+    return _factory("\n".join(lines), names)(*(bound[name] for name in names))  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _factory(function: str, names: tuple[str, ...]) -> Callable[..., Any]:
+    """`make(*constants)`: the function of this source with its names bound, compiled once."""
+    body = "\n".join(f"    {line}" for line in function.splitlines())
+    source = f"def make({', '.join(names)}):\n{body}\n    return outcome"
+    namespace: dict[str, Any] = {"Outcome": Outcome}
+    exec(compile(source, "<condition plan>", "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
 
 
 def _leaf_code(index: int, leaf: _Leaf, bound: dict[str, Any]) -> list[str]:
