@@ -114,6 +114,19 @@ Feature: Governance, rule of law and human rights
       | 7.9                   | 8.0              | is recommended with high priority   | is recommended with medium priority |
       | 7.9                   | 7.5              | is not recommended                  | is not recommended                  |
 
+  Scenario: Nigeria 2024: regional task forces against arms flows (GI-TOC 8.5) go to vetted units under the Principles on detainees (FSI P3 8.3)
+    Given the Nigeria 2024 profile
+    When the profile is evaluated
+    Then regional-task-forces is recommended with high priority
+    And regional-task-forces carries a safeguard from intelligence-rights-safeguard
+    And the reason for regional-task-forces cites 8.3
+
+  Scenario: Lebanon 2024: a human-rights score of 6.8 and no word on abuse of migrants: the task-force conditions stay, as provisional
+    Given the Lebanon 2024 profile
+    When the profile is evaluated
+    Then regional-task-forces is recommended with high priority
+    And regional-task-forces carries a provisional safeguard from intelligence-rights-safeguard
+
   Scenario: Libya 2024: NGO partners are protected where civic space is closed
     Given the Libya 2024 profile
     When the profile is evaluated

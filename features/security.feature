@@ -121,3 +121,16 @@ Feature: The security sector
       | partial        | 8.0                | false             | fires         |
       | partial        | 7.9                | false             | does not fire |
       | weak           | 2.0                | true              | does not fire |
+
+  Scenario: Libya 2024: security sector reform integrates armed groups only after vetting (FSI P3 9.4)
+    Given the Libya 2024 profile
+    When the profile is evaluated
+    Then security-sector-reform is recommended with critical priority
+    And security-sector-reform carries a safeguard from security-training-vetting
+    And the reason for security-sector-reform cites 9.4
+
+  Scenario: Lebanon 2024: a human-rights score of 6.8 and no word on abuse of migrants: reform vetting stays, as provisional
+    Given the Lebanon 2024 profile
+    When the profile is evaluated
+    Then security-sector-reform is recommended with critical priority
+    And security-sector-reform carries a provisional safeguard from security-training-vetting

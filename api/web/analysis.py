@@ -32,7 +32,15 @@ from .wire import (
 )
 from .workspace import Workspace
 
-__all__ = ["check", "compare", "example_profile", "examples", "overview", "rule_usage"]
+__all__ = [
+    "check",
+    "compare",
+    "decide",
+    "example_profile",
+    "examples",
+    "overview",
+    "rule_usage",
+]
 
 
 def examples(workspace: Workspace) -> ExamplesOut:
@@ -83,6 +91,13 @@ def check(serving: ServingRuleSet, document: Any) -> ProfileCheck:
         period=observations.period,
         indicators=sorted(observations.indicators),
     )
+
+
+def decide(serving: ServingRuleSet, document: Any, *, sensitivity: bool = False) -> bytes:
+    """The decision's JSON as `POST /v1/recommendations` answers it, without its
+    `decision_id`: evaluated, not recorded (a view is not a decision acted on)."""
+    observations = observe(serving, document)
+    return serving.advisor.evaluate(observations, sensitivity=sensitivity).to_json_bytes()
 
 
 def compare(serving: ServingRuleSet, document: Any) -> ComparisonOut:

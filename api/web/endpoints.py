@@ -1,10 +1,11 @@
 """`/v1/workbench/...`: read-only analysis for the workbench, as API endpoints.
 
-Example profiles, a profile check, the comparison of two profiles, where a rule is
-tested and what it does on the examples, the rule map, a rule edit's preview and
-the regional overview. None of them records a decision: they answer questions
-about the rules, as `advisor diff` and `advisor graph` do; a decision an analyst
-acts on comes from `POST /v1/recommendations`.
+Example profiles, a profile check, a profile's decision as the decision page shows
+it, the comparison of two profiles, where a rule is tested and what it does on the
+examples, the rule map, a rule edit's preview and the regional overview. None of
+them records a decision: they answer questions about the rules, as `advisor diff`
+and `advisor graph` do; a decision an analyst acts on comes from
+`POST /v1/recommendations`, which records it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from advisor import DecisionModel
 from advisor.analysis.rulemap import Node, build_map, focus
 from advisor.hints import did_you_mean
 from advisor.language.files import rule_files
@@ -29,6 +31,7 @@ from ..openapi import PROFILE_REF, open_objects, profile_body
 from ..routes._responses import BODY_ERRORS, errors
 from .analysis import check as check_profile
 from .analysis import compare as compare_profiles
+from .analysis import decide as decide_profile
 from .analysis import example_profile
 from .analysis import examples as list_examples
 from .analysis import overview as overview_of
@@ -105,6 +108,29 @@ def example(name: str, services: ServicesDep) -> dict[str, Any]:
 async def check(request: Request, services: ServicesDep, serving: Serving) -> ProfileCheck:
     document = await _document(request, services)
     return await run_in_threadpool(check_profile, serving, document)
+
+
+@router.post(
+    "/decision",
+    summary="A profile's decision, as POST /v1/recommendations gives it, not recorded",
+    response_model=DecisionModel,
+    responses=BODY_ERRORS,
+    openapi_extra=profile_body(PROFILE_REF),
+)
+async def view_decision(
+    request: Request,
+    services: ServicesDep,
+    serving: Serving,
+    sensitivity: Annotated[
+        bool, Query(description="Also the `sensitivity` section, as for /v1/recommendations.")
+    ] = False,
+) -> Response:
+    """What the decision page shows: the same decision, with no `decision_id`, since an
+    analyst looking at a profile or a what-if has decided nothing for the partnership.
+    Nothing is written to the decision log."""
+    document = await _document(request, services)
+    body = await run_in_threadpool(decide_profile, serving, document, sensitivity=sensitivity)
+    return Response(body, media_type="application/json")
 
 
 @router.post(

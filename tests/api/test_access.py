@@ -152,7 +152,7 @@ def test_once_a_token_exists_every_v1_endpoint_needs_one(
             if path.startswith("/v1/")
             for method in operations
         ]
-        assert len(v1) == 21  # the workbench's read-only /v1/workbench endpoints included
+        assert len(v1) == 22  # the workbench's read-only /v1/workbench endpoints included
         for method, template in v1:
             path = re.sub(r"\{[^}]+\}", "x", template)
             response = client.request(method, path)

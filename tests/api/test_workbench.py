@@ -78,6 +78,31 @@ def test_a_profile_is_checked_without_being_decided(bench: TestClient, database:
     assert recorded(database) == before
 
 
+def test_the_workbench_decision_is_the_recommendation_unrecorded(
+    bench: TestClient, database: str
+) -> None:
+    profile = example(bench, "libya-2024")
+    before = recorded(database)
+    viewed = bench.post("/v1/workbench/decision?sensitivity=true", json=profile)
+    assert viewed.status_code == 200, viewed.text
+    assert recorded(database) == before
+    acted_on = bench.post("/v1/recommendations?sensitivity=true", json=profile)
+    assert acted_on.status_code == 200, acted_on.text
+    assert recorded(database) == before + 1
+    decision = acted_on.json()
+    assert "decision_id" not in viewed.json()
+    decision.pop("decision_id")
+    assert viewed.json() == decision
+    assert viewed.json()["sensitivity"]
+    # refused as /v1/recommendations refuses, and nothing recorded either
+    bad = bench.post(
+        "/v1/workbench/decision", json={"country": "Examplia", "indicators": {"gti.scor": 5}}
+    )
+    (problem,) = error_of(bad, 422, "invalid-profile")["problems"]
+    assert problem["path"] == "indicators.gti.scor"
+    assert recorded(database) == before + 1
+
+
 def test_two_profiles_are_compared_as_diff_compares(bench: TestClient, database: str) -> None:
     before = recorded(database)
     body = {"a": example(bench, "libya-2023"), "b": example(bench, "libya-2024")}

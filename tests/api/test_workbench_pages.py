@@ -44,7 +44,7 @@ def text_of(html: str) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
-def test_the_decision_is_rendered_on_the_server_and_recorded(
+def test_the_decision_is_rendered_on_the_server_and_viewing_it_records_nothing(
     bench: TestClient, database: str
 ) -> None:
     before = recorded(database)
@@ -53,10 +53,19 @@ def test_the_decision_is_rendered_on_the_server_and_recorded(
     article = html.split('id="measure-intelligence-sharing-framework"', 1)[1].split("</article>")[0]
     assert "critical" in article
     assert "Human smuggling scores 9.5/10" in text_of(article)
+    # a view, a reload and a what-if: an analyst looking, not a decision of the partnership
+    html_of(bench, "/?example=libya-2024")
+    what_if = html_of(bench, "/?example=libya-2024&set=gti.score%3D7.6")
+    assert 'id="changes"' in what_if
+    assert recorded(database) == before
+    assert "not recorded" in text_of(html)
+    assert "/v1/decisions/" not in html
+    # the decision acted on, sent to the API, is recorded as before
+    profile = bench.get("/v1/workbench/examples/libya-2024").json()
+    answer = bench.post("/v1/recommendations", json=profile)
+    assert answer.status_code == 200, answer.text
     assert recorded(database) == before + 1
-    decision_id = re.search(r"/v1/decisions/([0-9a-f-]{36})", html)
-    assert decision_id is not None
-    assert bench.get(f"/v1/decisions/{decision_id.group(1)}").status_code == 200
+    assert bench.get(f"/v1/decisions/{answer.json()['decision_id']}").status_code == 200
 
 
 def test_a_what_if_link_shows_the_change_and_the_rules_responsible(bench: TestClient) -> None:

@@ -77,3 +77,22 @@ def test_the_page_asks_for_a_token_and_sends_it(
     # forgotten, the token is asked for again
     page.locator("[data-forget-token]").click()
     expect(page.locator("#token-input")).to_be_visible()
+
+
+def test_a_wrong_token_is_refused_and_another_can_be_entered(
+    guarded_visit: Visit, guarded: tuple[str, str]
+) -> None:
+    page = guarded_visit.open("/?example=libya-2024")
+    page.locator("#token-input").fill("not-a-token-the-service-knows")
+    page.get_by_role("button", name="Use this token").click()
+    refusal = page.locator("#token-refused")
+    expect(refusal).to_contain_text("The service refused this token")
+    expect(refusal).to_contain_text("the token is not known, or it was revoked")
+    guarded_visit.shoot("token-refused")
+    # the refused token is not kept: the tab holds none, and the prompt is there to retry
+    expect(page.locator("#token-status")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('advisor-token')") is None
+    page.locator("#token-input").fill(guarded[1])
+    page.get_by_role("button", name="Use this token").click()
+    expect(page.locator("#measure-intelligence-sharing-framework")).to_contain_text("critical")
+    expect(page.locator("#token-refused")).to_have_count(0)

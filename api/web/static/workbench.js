@@ -11,6 +11,8 @@
   const TOKEN_KEY = "advisor-token";
   const NOT_PAGES = /^\/(v1|docs|redoc|openapi\.json|workbench|healthz|readyz|metrics)(\/|$)/;
   let retriedWithToken = false;
+  // The service's words when it refused the token the tab held, shown on the next prompt.
+  let refusal = null;
 
   const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
 
@@ -28,10 +30,10 @@
   // Fetch a page and put its <main> (and the header's navigation) in place of ours.
   async function load(url, init, history_) {
     document.body.setAttribute("aria-busy", "true");
+    const options = Object.assign({}, init || {});
+    options.headers = requestHeaders(options.headers);
     let response;
     try {
-      const options = Object.assign({}, init || {});
-      options.headers = requestHeaders(options.headers);
       response = await fetch(url, options);
     } catch (error) {
       document.body.removeAttribute("aria-busy");
@@ -39,6 +41,16 @@
       return;
     }
     const html = await response.text();
+    if (response.status === 401 && options.headers.Authorization && !isHtml(response)) {
+      // The service's access check refuses an unknown token before any page is rendered,
+      // in the API's JSON. Reloading would send no token and only ask for one again; so
+      // the token is forgotten and the request made without it, which brings the prompt,
+      // and the prompt then says why.
+      refusal = errorMessage(html) || "the token is not known";
+      sessionStorage.removeItem(TOKEN_KEY);
+      load(url, init, history_);
+      return;
+    }
     const doc = new DOMParser().parseFromString(html, "text/html");
     const main = doc.querySelector("main");
     if (!main) {
@@ -60,9 +72,24 @@
     settle(document.querySelector("main"), landed);
   }
 
+  function isHtml(response) {
+    return (response.headers.get("Content-Type") || "").startsWith("text/html");
+  }
+
+  // The message of an API error body ({"error": {"message": ...}}), or null.
+  function errorMessage(text) {
+    try {
+      const error = JSON.parse(text).error;
+      return error && typeof error.message === "string" ? error.message : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
   // After a swap: enhance the new content and move focus where a reader expects it.
   function settle(main, url) {
     enhance(main);
+    refusal = null; // said on this page's prompt, or no prompt came: either way, said once
     let target = url.hash ? document.getElementById(decodeURIComponent(url.hash.slice(1))) : null;
     if (!target) target = main.querySelector("[data-focus]");
     if (target) {
@@ -82,7 +109,14 @@
     const status = document.getElementById("token-status");
     if (status) status.hidden = !storedToken();
     const needed = root.querySelector("#token-needed");
-    if (needed && storedToken()) {
+    if (needed && refusal) {
+      const note = document.createElement("p");
+      note.id = "token-refused";
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      note.textContent = "The service refused this token (" + refusal + "); enter another.";
+      needed.insertBefore(note, needed.querySelector("form"));
+    } else if (needed && storedToken()) {
       if (!retriedWithToken) {
         retriedWithToken = true;
         load(location.href, {}, "replace");
