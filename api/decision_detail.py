@@ -1,4 +1,4 @@
-"""A logged decision at full detail: its profile decided again by the rule set it names.
+"""`?detail=`, and a logged decision at full detail: its profile decided again by its rule set.
 
 The log keeps decisions compact: the rule set's texts are referred to by the `ruleset`
 hash. The full form is that decision with them inlined, so it is rebuilt from the logged
@@ -8,15 +8,30 @@ is byte for byte the decision logged (the same profile and rule set give the sam
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import orjson
+from fastapi import Query
 
 from advisor import AdvisorError
+from advisor.decision.model import Detail
 
 from .decision_log import LoggedDecision
 from .errors import ApiError
 from .holder import ServingRuleSet
 
-__all__ = ["full_decision"]
+__all__ = ["DetailQuery", "full_decision"]
+
+DetailQuery = Annotated[
+    Detail,
+    Query(
+        description="compact (default): the rule set's texts (rule titles and sources, "
+        "safeguard requirements, withholding reasons, each condition's threshold and margin, "
+        "the catalogue's description and outcomes) are referred to by id under `ruleset`, as "
+        "`/v1/rules` and `/v1/measures` serve them; full: inlined. A logged decision is kept "
+        "compact either way."
+    ),
+]
 
 
 def full_decision(logged: LoggedDecision, serving: ServingRuleSet) -> bytes:

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from advisor.decision.model import Detail
-
 from ..access.deps import ACCESS_ERRORS, ReaderCaller
 from ..body import Format, parse_body, read_body
+from ..decision_detail import DetailQuery
 from ..deps import ServicesDep, Serving
 from ..openapi import BATCH_REF, PROFILE_REF, profile_body
 from ..schemas import BatchDecisions, RecordedDecision
@@ -24,17 +23,6 @@ Sensitivity = Annotated[
     Query(
         description="Also list, per recommendation, the single-indicator changes that would "
         "remove it or raise its priority (the `sensitivity` section; slower)."
-    ),
-]
-
-DetailQuery = Annotated[
-    Detail,
-    Query(
-        description="compact (default): the rule set's texts (rule titles and sources, "
-        "safeguard requirements, withholding reasons, each condition's threshold and margin, "
-        "the catalogue's description and outcomes) are referred to by id under `ruleset`, as "
-        "`/v1/rules` and `/v1/measures` serve them; full: inlined. The log keeps the compact "
-        "form either way."
     ),
 ]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from advisor import Decision, ProfileError
 from advisor.analysis.impact import compare_decisions
+from advisor.decision.model import Detail
 from advisor.language.profile import Observations, parse_profile
 
 from ..errors import ApiError, problem_out
@@ -93,11 +94,18 @@ def check(serving: ServingRuleSet, document: Any) -> ProfileCheck:
     )
 
 
-def decide(serving: ServingRuleSet, document: Any, *, sensitivity: bool = False) -> bytes:
+def decide(
+    serving: ServingRuleSet,
+    document: Any,
+    *,
+    detail: Detail = "compact",
+    sensitivity: bool = False,
+) -> bytes:
     """The decision's JSON as `POST /v1/recommendations` answers it, without its
     `decision_id`: evaluated, not recorded (a view is not a decision acted on)."""
     observations = observe(serving, document)
-    return serving.advisor.evaluate(observations, sensitivity=sensitivity).to_json_bytes()
+    decision = serving.advisor.evaluate(observations, detail=detail, sensitivity=sensitivity)
+    return decision.to_json_bytes()
 
 
 def compare(serving: ServingRuleSet, document: Any) -> ComparisonOut:

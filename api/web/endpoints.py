@@ -24,6 +24,7 @@ from advisor.language.files import rule_files
 
 from ..access.deps import ACCESS_ERRORS, Signed
 from ..body import parse_body, read_body
+from ..decision_detail import DetailQuery
 from ..deps import ServicesDep, Serving
 from ..errors import ApiError, ProblemOut
 from ..holder import ServingRuleSet
@@ -124,12 +125,15 @@ async def view_decision(
     sensitivity: Annotated[
         bool, Query(description="Also the `sensitivity` section, as for /v1/recommendations.")
     ] = False,
+    detail: DetailQuery = "compact",
 ) -> Response:
     """What the decision page shows: the same decision, with no `decision_id`, since an
     analyst looking at a profile or a what-if has decided nothing for the partnership.
     Nothing is written to the decision log."""
     document = await _document(request, services)
-    body = await run_in_threadpool(decide_profile, serving, document, sensitivity=sensitivity)
+    body = await run_in_threadpool(
+        decide_profile, serving, document, detail=detail, sensitivity=sensitivity
+    )
     return Response(body, media_type="application/json")
 
 

@@ -2,7 +2,7 @@
 form) and its decision, rendered on the server, with a what-if against the base.
 
 Everything is asked of the API (`client.ApiClient`): the catalogue, the examples, the
-decision (`POST /v1/workbench/decision?sensitivity=true`) and, for a what-if, the
+decision (`POST /v1/workbench/decision?sensitivity=true&detail=full`) and, for a what-if, the
 comparison with the base (`POST /v1/workbench/compare`). A view records nothing: an
 analyst looking at a profile or a what-if has not decided anything for the partnership,
 and a reload or a link followed would otherwise add a row to the decision log each
@@ -98,7 +98,10 @@ async def _view(request: Request, api: ApiClient, state: ViewState) -> Response:
     problems += [Shown(param, message) for param, message in url_problems]
     if problems:
         return _render(request, context, after, base, problems, status=422)
-    answer = await api.post_json("/v1/workbench/decision", after, query="sensitivity=true")
+    # full: the page shows each rule's title, source and conditions
+    answer = await api.post_json(
+        "/v1/workbench/decision", after, query="sensitivity=true&detail=full"
+    )
     if answer.status in _REFUSALS:
         found = shown(answer.error.get("problems", []), common["names"])
         return _render(request, context, after, base, _against_changes(found, state), 422)

@@ -149,14 +149,15 @@ def table_rows(decision: Decision) -> list[TableRow]:
     for rec in content["recommendations"]:
         if rec.get("possibly_withheld_by"):
             status = "possibly-withheld"
-        elif any(note["status"] == "provisional" for note in rec.get("safeguards", ())):
+        # a field at its default is left out: status "applied", precautionary false
+        elif any(note.get("status") == "provisional" for note in rec.get("safeguards", ())):
             status = "provisional"
         else:
             status = "recommended"
         rules = tuple(ref["rule"] for ref in rec["rules"])
         rows.append((country, period, rec["measure"], str(rec["priority"]), status, rules))
     for held in content["withheld"]:
-        firm = any(not by["precautionary"] for by in held["by"])
+        firm = any(not by.get("precautionary", False) for by in held["by"])
         status = "withheld" if firm else "withheld-precautionary"
         rules = tuple(by["rule"] for by in held["by"])
         rows.append((country, period, held["measure"], None, status, rules))
