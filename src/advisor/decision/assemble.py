@@ -13,6 +13,7 @@ Which measures the rules recommend, withhold and guard is the policy's to say
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.decision.document import Decision
@@ -30,6 +31,20 @@ __all__ = ["DecisionAssembly"]
 
 #: a piece of the decision's JSON content
 JSON = dict[str, Any]
+
+
+@dataclass
+class _Explained:
+    """The rules a profile fires or leaves undetermined, each explained."""
+
+    fired: list[Rule] = field(default_factory=list)
+    undetermined: list[Rule] = field(default_factory=list)
+    #: the decision's `rules`, by rule id
+    rules: dict[str, JSON] = field(default_factory=dict)
+    #: undetermined rule id -> the indicators that could decide it
+    missing_of: dict[str, list[str]] = field(default_factory=dict)
+    #: the operand keys of the rules explained
+    read: set[str] = field(default_factory=set)
 
 
 class DecisionAssembly:
@@ -84,11 +99,37 @@ class DecisionAssembly:
         return self._signal_missing[sid]
 
     def decision(self) -> Decision:
-        fired: list[Rule] = []
-        undetermined: list[Rule] = []
-        explained: dict[str, JSON] = {}
-        missing_of: dict[str, list[str]] = {}
-        read: set[str] = set()  # the operand keys of the rules explained
+        found = self._explain_rules()
+        fired, undetermined, missing_of = found.fired, found.undetermined, found.missing_of
+        read = found.read
+        resolution = self.policy.resolve(fired, undetermined)
+        content: JSON = {"decision_version": DECISION_VERSION}
+        if self.full:
+            content["detail"] = "full"
+        content |= {
+            "country": self.observations.country,
+            "period": self.observations.period,
+            "ruleset": self.ruleset.content_hash,
+            "recommendations": [
+                self._recommendation(r, missing_of) for r in resolution.recommended
+            ],
+            "withheld": [self._withheld(w, missing_of) for w in resolution.withheld],
+            "signals": self._signal_results(read),
+            "rules": found.rules,  # in rule-id order, as the loop went
+        }
+        values = self.values
+        if read := read & values.keys():
+            content["values"] = {key: values[key] for key in sorted(read)}
+        if undetermined:
+            content["undetermined"] = [rule.id for rule in undetermined]
+            content["data_gaps"] = self._data_gaps(undetermined, missing_of)
+        return Decision(content)
+
+    def _explain_rules(self) -> _Explained:
+        """Every rule that fired or is undetermined, explained; the engine checked on each."""
+        found = _Explained()
+        fired, undetermined, explained = found.fired, found.undetermined, found.rules
+        missing_of, read = found.missing_of, found.read
         # This loop runs once per fired rule per profile: its names are local on purpose.
         rules, plans, becauses = self.ruleset.rules, self.explainer.rules, self.explainer.because
         values, signals, indicators = self.values, self.signals, self.observations.indicators
@@ -129,28 +170,7 @@ class DecisionAssembly:
                 keys = plan.deciding(outcome, self._missing_of_signal)
                 said["missing"] = missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
             explained[rule_id] = said
-        resolution = self.policy.resolve(fired, undetermined)
-        content: JSON = {"decision_version": DECISION_VERSION}
-        if self.full:
-            content["detail"] = "full"
-        content |= {
-            "country": self.observations.country,
-            "period": self.observations.period,
-            "ruleset": self.ruleset.content_hash,
-            "recommendations": [
-                self._recommendation(r, missing_of) for r in resolution.recommended
-            ],
-            "withheld": [self._withheld(w, missing_of) for w in resolution.withheld],
-            "signals": self._signal_results(read),
-            "rules": explained,  # in rule-id order, as the loop went
-        }
-        values = self.values
-        if read := read & values.keys():
-            content["values"] = {key: values[key] for key in sorted(read)}
-        if undetermined:
-            content["undetermined"] = [rule.id for rule in undetermined]
-            content["data_gaps"] = self._data_gaps(undetermined, missing_of)
-        return Decision(content)
+        return found
 
     def _signal_results(self, read: set[str]) -> list[JSON]:
         """The signals that hold, in id order; adds the keys they read to `read`."""
