@@ -1,8 +1,10 @@
 """Profiles in, recorded decisions out: the work behind the recommendation endpoints.
 
-Runs in a worker thread (the engine is synchronous and process-locked). One
-serving rule set is used for every profile of a request, and every decision
-is committed to the log before any of them is returned.
+Deciding (`decide`) is synchronous CPU work: checking, evaluating (the engine's C
+core holds the GIL throughout) and serialising. Recording (`record`) waits for
+the decision log's group commit on the event loop. One serving rule set is used
+for every profile of a request, and every decision is committed to the log
+before any of them is returned.
 """
 
 from __future__ import annotations
@@ -38,26 +40,52 @@ class Recommender:
     #: the name of the caller's token, recorded with each decision (None: no token)
     token: str | None = None
 
-    def one(self, document: Any, *, sensitivity: bool = False) -> str:
+    def decide_one(self, document: Any, *, sensitivity: bool = False) -> list[LoggedDecision]:
+        """One profile decided, not yet recorded (`record`, then `answer_one`)."""
+        return self.decide([document], batch=False, sensitivity=sensitivity)
+
+    def decide_batch(
+        self, document: Any, max_batch: int, *, sensitivity: bool = False
+    ) -> list[LoggedDecision]:
+        """`{"profiles": [...]}`: every profile decided, or none (`record`, `answer_batch`)."""
+        profiles = _profiles(document, max_batch)
+        return self.decide(profiles, batch=True, sensitivity=sensitivity)
+
+    async def record(self, entries: Sequence[LoggedDecision]) -> None:
+        """Commit the decisions to the log; 503 if they cannot be (then none is given)."""
+        try:
+            await self.log.record_async(entries)
+        except SQLAlchemyError as exc:
+            # Not recorded, so not given: every decision a client holds is in the log.
+            raise ApiError(
+                503,
+                "decision-log-unavailable",
+                f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
+            ) from exc
+
+    @staticmethod
+    def answer_one(entries: Sequence[LoggedDecision]) -> bytes:
         """The JSON answer for one profile: the decision with its `decision_id` first."""
-        (entry,) = self._decide([document], batch=False, sensitivity=sensitivity)
+        (entry,) = entries
         return _with_id(entry)
 
-    def batch(self, document: Any, max_batch: int, *, sensitivity: bool = False) -> str:
-        """The JSON answer for `{"profiles": [...]}`: every profile decided, or none."""
-        profiles = _profiles(document, max_batch)
-        entries = self._decide(profiles, batch=True, sensitivity=sensitivity)
-        return (
-            '{"ruleset":'
-            + json.dumps(self.serving.content_hash)
-            + ',"decisions":['
-            + ",".join(_with_id(e) for e in entries)
-            + "]}"
+    def answer_batch(self, entries: Sequence[LoggedDecision]) -> bytes:
+        """The JSON answer for a batch: the rule set, then each decision with its id."""
+        return b"".join(
+            (
+                b'{"ruleset":',
+                json.dumps(self.serving.content_hash).encode(),
+                b',"decisions":[',
+                b",".join(_with_id(e) for e in entries),
+                b"]}",
+            )
         )
 
-    def _decide(
+    def decide(
         self, documents: Sequence[Any], *, batch: bool, sensitivity: bool = False
     ) -> list[LoggedDecision]:
+        """Check every profile (422 naming each problem if any is refused), then evaluate
+        each; the log entries, not yet recorded."""
         advisor = self.serving.advisor
         checked: list[tuple[SituationProfile, Observations]] = []
         problems: list[ProblemOut] = []
@@ -89,7 +117,7 @@ class Recommender:
             self.metrics.evaluation_time.observe(time.perf_counter() - started)
             self.metrics.evaluations.labels(outcome="decided").inc()
         now = datetime.now(UTC)
-        entries = [
+        return [
             LoggedDecision(
                 id=str(uuid.uuid4()),
                 recorded_at=now,
@@ -102,22 +130,12 @@ class Recommender:
             )
             for profile, decision in decisions
         ]
-        try:
-            self.log.record(entries)
-        except SQLAlchemyError as exc:
-            # Not recorded, so not given: every decision a client holds is in the log.
-            raise ApiError(
-                503,
-                "decision-log-unavailable",
-                f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
-            ) from exc
-        return entries
 
 
-def _with_id(entry: LoggedDecision) -> str:
-    # The stored text is the decision as compact JSON (an object): put the id first by
-    # splicing, rather than parsing and re-serialising ~25 kB per answer.
-    return '{"decision_id":' + json.dumps(entry.id) + "," + entry.decision[1:]
+def _with_id(entry: LoggedDecision) -> bytes:
+    # The stored text is the decision as compact JSON (an object): put the id (a UUID,
+    # nothing to escape) first by splicing, rather than parsing and re-serialising ~25 kB.
+    return b'{"decision_id":"' + entry.id.encode() + b'",' + entry.decision[1:].encode()
 
 
 def _profiles(document: Any, max_batch: int) -> list[Any]:
