@@ -7,7 +7,9 @@ Each of `concurrency` clients keeps one connection alive and sends the same
 POST again as soon as the previous answer is read (a closed loop). Raw
 asyncio streams rather than an HTTP library: the client costs a few
 microseconds a request, so it is not what limits the bare endpoint.
-Prints one JSON object: requests, errors, seconds, rps, p50_ms, p99_ms.
+Prints one JSON object: requests, errors, seconds, rps, p50_ms, p99_ms; with
+`--latencies FILE`, also writes each measured latency (ns) to FILE, one a line, so
+that runs can be pooled (`service.py` splits each target's time in two).
 """
 
 from __future__ import annotations
@@ -74,7 +76,14 @@ async def _exchange(
 
 
 async def run(
-    host: str, port: int, path: str, body: bytes, concurrency: int, seconds: float, warmup: float
+    host: str,
+    port: int,
+    path: str,
+    body: bytes,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    latencies_out: Path | None = None,
 ) -> dict[str, float | int]:
     request = (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
@@ -88,6 +97,8 @@ async def run(
         *(_client(host, port, request, warm_until, stop_at, latencies) for _ in range(concurrency))
     )
     latencies.sort()
+    if latencies_out is not None:
+        latencies_out.write_text("".join(f"{ns}\n" for ns in latencies))
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
@@ -108,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--latencies", type=Path, help="write each latency (ns) here")
     args = parser.parse_args(argv)
     result = asyncio.run(
         run(
@@ -118,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             args.concurrency,
             args.seconds,
             args.warmup,
+            args.latencies,
         )
     )
     print(json.dumps(result), flush=True)
