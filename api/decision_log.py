@@ -10,11 +10,16 @@ at every commit: a committed decision survives a power cut, not only a crash
 of the process. (`NORMAL` in WAL mode syncs only at checkpoints, so the last
 commits can be lost to a power cut; that is not "on disk".) Several worker
 processes write the same file, so each connection waits up to `BUSY_TIMEOUT_S`
-for the write lock instead of failing. PostgreSQL commits wait for the WAL
-flush unless `synchronous_commit` is off, which each connection turns back on.
+for the write lock instead of failing; their writes of decisions queue for it in
+the kernel rather than in SQLite's sleeping busy handler (`api/writer_turn.py`, a
+lock file `<database>-writers` beside the database). PostgreSQL commits wait for
+the WAL flush unless `synchronous_commit` is off, which each connection turns back on.
 
 Concurrent `record` calls share one transaction, so one sync (`api/group_commit.py`:
 why, and why each call still returns only once its own rows are committed).
+`record_async` does the same for coroutines without a thread each: the requests of
+one event loop wait on the loop and go to a worker thread as one group
+(`api/loop_commit.py`), which then joins any `record` calls of the moment.
 
 Faults heal. A connection whose statement fails with an operational error (the
 disk, a file made read-only, a server gone or turned read-only) is discarded, and
@@ -28,11 +33,14 @@ there has been none for a while, a probe (a delete of nothing, rolled back).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import functools
 import json
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,10 +66,12 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection, ExceptionContext, make_url
+from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError, SQLAlchemyError
 
 from .group_commit import GroupCommit
+from .loop_commit import LoopGroupCommit
+from .writer_turn import WriterTurn
 
 __all__ = ["BUSY_TIMEOUT_S", "DecisionLog", "LoggedDecision", "WriteOutcome", "metadata"]
 
@@ -129,11 +139,18 @@ class DecisionLog:
         self._commits: GroupCommit[dict[str, Any]] = GroupCommit(
             self._insert, split_on=(IntegrityError,)
         )
+        #: per event loop (a test may run several apps, each on its own loop, on one log)
+        self._loop_commits: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, LoopGroupCommit[dict[str, Any]]
+        ] = weakref.WeakKeyDictionary()
         self._last_write: WriteOutcome | None = None
         self._probe_lock = threading.Lock()
+        self._turn = _writers_turn(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
+        if isinstance(self._turn, WriterTurn):
+            self._turn.close()
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (a no-op when it is there already)."""
@@ -159,6 +176,26 @@ class DecisionLog:
             return
         try:
             self._commits.submit([e.row() for e in entries])
+        except IntegrityError:
+            raise  # these rows are at fault, not the log
+        except SQLAlchemyError as exc:
+            self._last_write = WriteOutcome(False, time.monotonic(), _first_line(exc))
+            raise
+        self._last_write = WriteOutcome(True, time.monotonic())
+
+    async def record_async(self, entries: Sequence[LoggedDecision]) -> None:
+        """`record` for a coroutine: the same transaction sharing and promise (returns once
+        committed, raises if not), waiting on the event loop rather than in a thread."""
+        if not entries:
+            return
+        loop = asyncio.get_running_loop()
+        commits = self._loop_commits.get(loop)
+        if commits is None:
+            # Groups of the loop become one member of the threads' group commit.
+            commits = LoopGroupCommit(self._commits.submit, split_on=(IntegrityError,))
+            self._loop_commits[loop] = commits
+        try:
+            await commits.submit([e.row() for e in entries])
         except IntegrityError:
             raise  # these rows are at fault, not the log
         except SQLAlchemyError as exc:
@@ -225,7 +262,7 @@ class DecisionLog:
             return set(connection.execute(select(decisions.c.id)).scalars())
 
     def _insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        with self.engine.begin() as connection:
+        with self._turn, self.engine.begin() as connection:
             connection.execute(insert(decisions), list(rows))
 
 
@@ -247,6 +284,13 @@ def _create_engine(url: str) -> Engine:
             event.listen(engine, "connect", _postgres_durable)
     event.listen(engine, "handle_error", _discard_failed_connections)
     return engine
+
+
+def _writers_turn(url: URL) -> contextlib.AbstractContextManager[object]:
+    """What a write of decisions holds: its turn among the processes writing one SQLite file."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return contextlib.nullcontext()
+    return WriterTurn(Path(f"{url.database}-writers"))
 
 
 def _discard_failed_connections(context: ExceptionContext) -> None:

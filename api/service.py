@@ -1,8 +1,10 @@
 """Profiles in, recorded decisions out: the work behind the recommendation endpoints.
 
-Runs in a worker thread (the engine is synchronous and process-locked). One
-serving rule set is used for every profile of a request, and every decision
-is committed to the log before any of them is returned.
+Deciding (`decide`) is synchronous CPU work: checking, evaluating (the engine's C
+core holds the GIL throughout) and serialising. Recording (`record`) waits for
+the decision log's group commit on the event loop. One serving rule set is used
+for every profile of a request, and every decision is committed to the log
+before any of them is returned.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,7 +28,15 @@ from .errors import ApiError, ProblemOut, problem_out
 from .holder import ServingRuleSet
 from .metrics import Metrics
 
-__all__ = ["Recommender"]
+__all__ = ["Decided", "Recommender"]
+
+
+class Decided(NamedTuple):
+    """One decision: as the log records it (compact), and as the caller asked for it."""
+
+    entry: LoggedDecision
+    #: the decision's JSON at the requested detail (the logged text when compact)
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -39,41 +49,100 @@ class Recommender:
     #: the name of the caller's token, recorded with each decision (None: no token)
     token: str | None = None
 
-    def one(self, document: Any, *, detail: Detail = "compact", sensitivity: bool = False) -> str:
-        """The JSON answer for one profile: the decision with its `decision_id` first."""
-        ((entry, answer),) = self._decide(
-            [document], batch=False, detail=detail, sensitivity=sensitivity
-        )
-        return _with_id(entry.id, answer)
+    def decide_one(
+        self, document: Any, *, detail: Detail = "compact", sensitivity: bool = False
+    ) -> list[Decided]:
+        """One profile decided, not yet recorded (`record`, then `answer_one`)."""
+        return self.decide([document], batch=False, detail=detail, sensitivity=sensitivity)
 
-    def batch(
+    def decide_batch(
         self,
         document: Any,
         max_batch: int,
         *,
         detail: Detail = "compact",
         sensitivity: bool = False,
-    ) -> str:
-        """The JSON answer for `{"profiles": [...]}`: every profile decided, or none."""
+    ) -> list[Decided]:
+        """`{"profiles": [...]}`: every profile decided, or none (`record`, `answer_batch`)."""
         profiles = _profiles(document, max_batch)
-        entries = self._decide(profiles, batch=True, detail=detail, sensitivity=sensitivity)
-        return (
-            '{"ruleset":'
-            + json.dumps(self.serving.content_hash)
-            + ',"decisions":['
-            + ",".join(_with_id(entry.id, answer) for entry, answer in entries)
-            + "]}"
+        return self.decide(profiles, batch=True, detail=detail, sensitivity=sensitivity)
+
+    async def record(self, decided: Sequence[Decided]) -> None:
+        """Commit the decisions to the log; 503 if they cannot be (then none is given)."""
+        try:
+            await self.log.record_async([d.entry for d in decided])
+        except SQLAlchemyError as exc:
+            # Not recorded, so not given: every decision a client holds is in the log.
+            raise ApiError(
+                503,
+                "decision-log-unavailable",
+                f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
+            ) from exc
+
+    @staticmethod
+    def answer_one(decided: Sequence[Decided]) -> bytes:
+        """The JSON answer for one profile: the decision with its `decision_id` first."""
+        (one,) = decided
+        return _with_id(one)
+
+    def answer_batch(self, decided: Sequence[Decided]) -> bytes:
+        """The JSON answer for a batch: the rule set, then each decision with its id."""
+        return b"".join(
+            (
+                b'{"ruleset":',
+                json.dumps(self.serving.content_hash).encode(),
+                b',"decisions":[',
+                b",".join(_with_id(d) for d in decided),
+                b"]}",
+            )
         )
 
-    def _decide(
+    def decide(
         self,
         documents: Sequence[Any],
         *,
         batch: bool,
         detail: Detail = "compact",
         sensitivity: bool = False,
-    ) -> list[tuple[LoggedDecision, str]]:
-        """Each decision as logged (compact) and as answered (at `detail`)."""
+    ) -> list[Decided]:
+        """Check every profile (422 naming each problem if any is refused), then evaluate
+        each; the log entries, not yet recorded, with the answers."""
+        checked = self._check(documents, batch)
+        advisor = self.serving.advisor
+        decisions: list[tuple[SituationProfile, Decision]] = []
+        for profile, observations in checked:
+            started = time.perf_counter()
+            try:
+                decided = advisor.evaluate(observations, detail=detail, sensitivity=sensitivity)
+            except EngineError:
+                self.metrics.evaluations.labels(outcome="failed").inc()
+                raise
+            decisions.append((profile, decided))
+            self.metrics.evaluation_time.observe(time.perf_counter() - started)
+            self.metrics.evaluations.labels(outcome="decided").inc()
+        now = datetime.now(UTC)
+        out = []
+        for profile, decision in decisions:
+            # compact version-2 JSON, serialised once (orjson); answered as logged unless
+            # the full form was asked for (the compact one with the rule set's texts)
+            logged = decision.compact().to_json_bytes().decode()
+            entry = LoggedDecision(
+                id=str(uuid.uuid4()),
+                recorded_at=now,
+                ruleset=decision.ruleset,
+                profile=profile.model_dump_json(),
+                decision=logged,
+                token=self.token,
+                country=profile.country,
+            )
+            answer = logged if detail == "compact" else decision.to_json_bytes().decode()
+            out.append(Decided(entry, answer))
+        return out
+
+    def _check(
+        self, documents: Sequence[Any], batch: bool
+    ) -> list[tuple[SituationProfile, Observations]]:
+        """Every profile checked; 422 naming each problem of every profile if any is refused."""
         advisor = self.serving.advisor
         checked: list[tuple[SituationProfile, Observations]] = []
         problems: list[ProblemOut] = []
@@ -94,51 +163,13 @@ class Recommender:
                 else "some profiles do not fit the indicator catalogue; none was evaluated",
                 problems,
             )
-        decisions: list[tuple[SituationProfile, Decision]] = []
-        for profile, observations in checked:
-            started = time.perf_counter()
-            try:
-                decided = advisor.evaluate(observations, detail=detail, sensitivity=sensitivity)
-                decisions.append((profile, decided))
-            except EngineError:
-                self.metrics.evaluations.labels(outcome="failed").inc()
-                raise
-            self.metrics.evaluation_time.observe(time.perf_counter() - started)
-            self.metrics.evaluations.labels(outcome="decided").inc()
-        now = datetime.now(UTC)
-        entries = [
-            LoggedDecision(
-                id=str(uuid.uuid4()),
-                recorded_at=now,
-                ruleset=decision.ruleset,
-                profile=profile.model_dump_json(),
-                # compact version-2 JSON, serialised once (orjson); answered as stored unless
-                # the full form was asked for (the compact one with the rule set's texts)
-                decision=decision.compact().to_json_bytes().decode(),
-                token=self.token,
-                country=profile.country,
-            )
-            for profile, decision in decisions
-        ]
-        try:
-            self.log.record(entries)
-        except SQLAlchemyError as exc:
-            # Not recorded, so not given: every decision a client holds is in the log.
-            raise ApiError(
-                503,
-                "decision-log-unavailable",
-                f"the decision could not be recorded, so it is not given: {type(exc).__name__}",
-            ) from exc
-        return [
-            (entry, entry.decision if detail == "compact" else decision.to_json_bytes().decode())
-            for entry, (_, decision) in zip(entries, decisions, strict=True)
-        ]
+        return checked
 
 
-def _with_id(decision_id: str, decision: str) -> str:
-    # The decision as compact JSON (an object): put the id first by splicing, rather than
-    # parsing and serialising it again.
-    return '{"decision_id":' + json.dumps(decision_id) + "," + decision[1:]
+def _with_id(decided: Decided) -> bytes:
+    # The answer is the decision as compact JSON (an object): put the id (a UUID, nothing
+    # to escape) first by splicing, rather than parsing and serialising it again.
+    return b'{"decision_id":"' + decided.entry.id.encode() + b'",' + decided.answer[1:].encode()
 
 
 def _profiles(document: Any, max_batch: int) -> list[Any]:

@@ -4,7 +4,10 @@
 
 The same uvicorn settings: its `Multiprocess` supervisor over one bound
 socket, the same worker count, uvicorn's default logging configuration
-(access log included) and graceful-shutdown timeout.
+(access log included) and graceful-shutdown timeout, and the same HTTP parser:
+h11, which the service's protocol (`advisor.api.server_config`) extends. Left
+to "auto", uvicorn would pick httptools for this endpoint alone wherever that
+is installed, and the benchmark would compare parsers rather than request paths.
 
 Both set TCP_NODELAY on the listening socket (`advisor.api.serve.bind_listener`):
 under uvicorn's `bind_socket` alone a response shorter than a segment waits
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        http="h11",
         log_config=LOGGING_CONFIG,
         timeout_graceful_shutdown=10,
     )

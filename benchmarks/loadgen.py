@@ -4,10 +4,20 @@
         --concurrency 16 --seconds 5 [--warmup 1]
 
 Each of `concurrency` clients keeps one connection alive and sends the same
-POST again as soon as the previous answer is read (a closed loop). Raw
+POST again as soon as the previous answer is read (a closed loop).
+
+The clients connect one after another during the warm-up, not all at once. The
+server's workers share one listening socket, and a worker woken by a burst of
+connections accepts every one that is waiting (asyncio's accept loop): sixteen
+connections opened together landed, in most runs, all on one of two workers,
+whichever woke first, so that "2 workers" measured one worker, or two, by luck.
+Connecting while the others already keep the workers busy lets the worker with
+a moment to spare accept the next, as it would under ordinary traffic. Raw
 asyncio streams rather than an HTTP library: the client costs a few
 microseconds a request, so it is not what limits the bare endpoint.
-Prints one JSON object: requests, errors, seconds, rps, p50_ms, p99_ms.
+Prints one JSON object: requests, errors, seconds, rps, p50_ms, p99_ms; with
+`--latencies FILE`, also writes each measured latency (ns) to FILE, one a line, so
+that runs can be pooled (`service.py` splits each target's time in two).
 """
 
 from __future__ import annotations
@@ -28,10 +38,18 @@ def percentile(sorted_values: list[int], fraction: float) -> float:
 
 
 async def _client(
-    host: str, port: int, request: bytes, warm_until: float, stop_at: float, out: list[int]
+    host: str,
+    port: int,
+    request: bytes,
+    delay: float,
+    warm_until: float,
+    stop_at: float,
+    out: list[int],
 ) -> int:
-    """Send requests until `stop_at`; latencies (ns) after `warm_until` go to `out`. Errors."""
+    """Connect after `delay` seconds, send requests until `stop_at`; latencies (ns) after
+    `warm_until` go to `out`. Errors."""
     errors = 0
+    await asyncio.sleep(delay)
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while True:
@@ -74,7 +92,14 @@ async def _exchange(
 
 
 async def run(
-    host: str, port: int, path: str, body: bytes, concurrency: int, seconds: float, warmup: float
+    host: str,
+    port: int,
+    path: str,
+    body: bytes,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    latencies_out: Path | None = None,
 ) -> dict[str, float | int]:
     request = (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
@@ -84,10 +109,18 @@ async def run(
     warm_until = now + int(warmup * 1e9)
     stop_at = warm_until + int(seconds * 1e9)
     latencies: list[int] = []
+    # The clients connect one by one over the first half of the warm-up, each while the
+    # others already keep the server busy (see the module's docstring).
+    stagger = warmup / 2 / concurrency
     errors = await asyncio.gather(
-        *(_client(host, port, request, warm_until, stop_at, latencies) for _ in range(concurrency))
+        *(
+            _client(host, port, request, i * stagger, warm_until, stop_at, latencies)
+            for i in range(concurrency)
+        )
     )
     latencies.sort()
+    if latencies_out is not None:
+        latencies_out.write_text("".join(f"{ns}\n" for ns in latencies))
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
@@ -108,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--latencies", type=Path, help="write each latency (ns) here")
     args = parser.parse_args(argv)
     result = asyncio.run(
         run(
@@ -118,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             args.concurrency,
             args.seconds,
             args.warmup,
+            args.latencies,
         )
     )
     print(json.dumps(result), flush=True)

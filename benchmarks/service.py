@@ -2,9 +2,12 @@
 
 Both servers run with the same uvicorn settings (see `bare_server.py`) on
 loopback, both at once (an idle one costs nothing); the load generator is a
-separate process (`loadgen.py`). For each concurrency the two targets are
-measured back to back, bare first. A target that does not start is reported
-as not available with the reason, and the rest of the benchmark goes on.
+separate process (`loadgen.py`). For each concurrency each target's time is
+split in two runs, in the order bare, advisor, advisor, bare, and each target's
+figures pool its two runs: load from other processes on the machine that rises
+or falls during the measurement then weighs on both targets alike, rather than
+on whichever ran second. A target that does not start is reported as not
+available with the reason, and the rest of the benchmark goes on.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .loadgen import percentile
 
 __all__ = ["ServiceResult", "measure_service"]
 
@@ -79,11 +84,36 @@ def measure_service(
                     continue
                 ports[target] = port
             for concurrency in concurrencies:
-                for target, port in ports.items():
-                    result.runs[(target, concurrency)] = _load(
-                        root, port, body, concurrency, seconds, warmup
+                runs: dict[str, list[dict[str, Any]]] = {target: [] for target in ports}
+                for target in [*ports, *reversed(ports)]:  # ABBA: a drift hits both alike
+                    latencies = Path(scratch) / f"latencies-{len(runs[target])}-{target}"
+                    runs[target].append(
+                        _load(
+                            root, ports[target], body, concurrency, seconds / 2, warmup, latencies
+                        )
                     )
+                for target, halves in runs.items():
+                    result.runs[(target, concurrency)] = _pooled(halves, concurrency, seconds)
     return result
+
+
+def _pooled(runs: list[dict[str, Any]], concurrency: int, seconds: float) -> dict[str, Any]:
+    """One target's runs as one: requests and errors summed, percentiles over every latency."""
+    failed = [run for run in runs if "failed" in run]
+    if failed:
+        return failed[0]
+    latencies = sorted(
+        int(line) for run in runs for line in Path(run["latencies"]).read_text().split()
+    )
+    return {
+        "concurrency": concurrency,
+        "requests": len(latencies),
+        "errors": sum(int(run["errors"]) for run in runs),
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
+        "p50_ms": percentile(latencies, 0.50) / 1e6,
+        "p99_ms": percentile(latencies, 0.99) / 1e6,
+    }
 
 
 def _python(*args: str) -> list[str]:
@@ -148,17 +178,23 @@ def _wait_ready(process: subprocess.Popen[bytes], port: int, body: bytes, log: P
 
 
 def _load(
-    root: Path, port: int, body: Path, concurrency: int, seconds: float, warmup: float
+    root: Path,
+    port: int,
+    body: Path,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    latencies: Path,
 ) -> dict[str, Any]:
     command = [
         *_python("-m", "benchmarks.loadgen"),
         *("--port", str(port), "--path", PATH, "--body", str(body)),
         *("--concurrency", str(concurrency), "--seconds", str(seconds)),
-        *("--warmup", str(warmup)),
+        *("--warmup", str(warmup), "--latencies", str(latencies)),
     ]
     done = subprocess.run(
         command, cwd=root, capture_output=True, text=True, timeout=seconds + warmup + 60
     )
     if done.returncode != 0:
         return {"failed": done.stderr.strip().splitlines()[-1:] or ["load generator failed"]}
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "latencies": str(latencies)}

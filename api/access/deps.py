@@ -1,12 +1,13 @@
 """What the routes ask for: the caller, checked to have a role, and the access log.
 
 `AccessGuard` has already admitted the request; these check the role a route
-needs and document the bearer scheme and the refusals in the OpenAPI schema.
+needs and document the bearer scheme and the refusals in the OpenAPI schema. They do no
+I/O, so they are `async def` (a plain `def` dependency costs a thread-pool hop).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -45,10 +46,10 @@ ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def require(role: Role) -> Callable[..., Caller]:
+def require(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency giving the caller, refusing (403) one whose role is below `role`."""
 
-    def caller_with_role(
+    async def caller_with_role(
         request: Request,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Caller:
@@ -82,7 +83,7 @@ Signed = Depends(_reader)
 Admin = Depends(_admin)
 
 
-def _access(request: Request) -> AccessControl:
+async def _access(request: Request) -> AccessControl:
     control: AccessControl | None = getattr(request.app.state, "access", None)
     if control is None:
         raise ApiError(503, "starting", "the service is starting")

@@ -16,6 +16,7 @@ is checked there (`api.access.deps`).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ class AccessGuard:
         await self.app(scope, receive, send)
 
 
+@functools.lru_cache(maxsize=1024)  # asked on every request, by a handful of clients
 def is_loopback(host: str) -> bool:
     """Whether an address is this machine's own (127.0.0.0/8, ::1, or ::ffff:127.x)."""
     try:
