@@ -175,7 +175,7 @@ class DecisionAssembly:
     def _signal_results(self, read: set[str]) -> list[JSON]:
         """The signals that hold, in id order; adds the keys they read to `read`."""
         results: list[JSON] = []
-        for sid, signal in sorted(self.ruleset.signals.items()):
+        for sid in self.explainer.signal_ids:
             if self.signals.get(sid) is True:
                 plan = self.explainer.signals[sid]
                 read.update(plan.reads)
@@ -183,9 +183,8 @@ class DecisionAssembly:
                     results.append({"signal": sid})
                     continue
                 conditions = plan.results(self._signal_outcomes[sid], self.values, self.signals)
-                results.append(
-                    {"signal": sid, "title": signal.spec.title, "conditions": conditions}
-                )
+                title = self.ruleset.signals[sid].spec.title
+                results.append({"signal": sid, "title": title, "conditions": conditions})
         return results
 
     def _recommendation(self, recommended: Recommended, missing_of: dict[str, list[str]]) -> JSON:

@@ -132,18 +132,21 @@ class ConditionPlan:
 
 
 class Because:
-    """A `because` template split once into text and placeholder keys."""
+    """A `because` template split once into a %-format and its placeholder keys."""
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_format", "_keys")
 
     def __init__(self, template: str) -> None:
-        parts: list[tuple[str, str | None]] = []
+        texts: list[str] = []
+        keys: list[str] = []
         last = 0
         for match in PLACEHOLDER.finditer(template):
-            parts.append((template[last : match.start()], match.group(1)))
+            texts.append(template[last : match.start()].replace("%", "%%"))
+            keys.append(match.group(1))
             last = match.end()
-        parts.append((template[last:], None))
-        self._parts = tuple(parts)
+        texts.append(template[last:].replace("%", "%%"))
+        self._format = "%s".join(texts)
+        self._keys = tuple(keys)
 
     def render(
         self,
@@ -156,22 +159,13 @@ class Because:
         which mostly cite the same few values."""
         if filled is None:
             filled = {}
-        parts = self._parts
-        if len(parts) == 2:  # one placeholder: most templates
-            (before, key), (after, _) = parts
-            said = filled.get(key)  # type: ignore[arg-type]
-            if said is None:
-                said = filled[key] = fill_placeholder(key, values, indicators)  # type: ignore
-            return before + said + after
-        out = []
-        for text, key in parts:
-            out.append(text)
-            if key is not None:
-                said = filled.get(key)
-                if said is None:
-                    said = filled[key] = fill_placeholder(key, values, indicators)
-                out.append(said)
-        return "".join(out)
+        said = []
+        for key in self._keys:
+            text = filled.get(key)
+            if text is None:
+                text = filled[key] = fill_placeholder(key, values, indicators)
+            said.append(text)
+        return self._format % tuple(said)
 
 
 class Explainer:
@@ -182,6 +176,8 @@ class Explainer:
         self.signals = {
             sid: ConditionPlan(signal.condition) for sid, signal in ruleset.signals.items()
         }
+        #: the signal ids in id order, as a decision lists them
+        self.signal_ids = tuple(sorted(ruleset.signals))
         self.because = {rid: Because(rule.spec.because) for rid, rule in ruleset.rules.items()}
         #: per operand key, the rules that read it (directly or through signals)
         readers: dict[str, list[str]] = {}

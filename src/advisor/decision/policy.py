@@ -36,9 +36,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 from advisor.language.models import Priority
 from advisor.language.ruleset import Rule, RuleSet
@@ -75,6 +76,12 @@ class Action:
     reason: str = ""
     #: SAFEGUARD: what must accompany the measure
     requires: str = ""
+    #: how recommendations sort: highest priority first, then by rule id
+    order: tuple[int, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        rank = -self.priority.rank if self.priority is not None else 0
+        object.__setattr__(self, "order", (rank, self.rule.id))
 
 
 def rule_actions(rule: Rule) -> tuple[Action, ...]:
@@ -93,8 +100,7 @@ def rule_actions(rule: Rule) -> tuple[Action, ...]:
     return (*recommends, *withholds, *guards)
 
 
-@dataclass(frozen=True, slots=True)
-class Recommended:
+class Recommended(NamedTuple):
     """A measure the fired rules recommend and no fired rule withholds."""
 
     measure: str
@@ -110,8 +116,7 @@ class Recommended:
     possibly_withheld_by: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Withheld:
+class Withheld(NamedTuple):
     """A measure some fired rule withholds, whether or not another recommends it."""
 
     measure: str
@@ -123,8 +128,7 @@ class Withheld:
     precautionary: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """What a set of fired rules decides."""
 
     #: highest priority first, then by measure id
@@ -191,7 +195,7 @@ class PolicyIndex:
             if measure in withholding or measure in cautious:
                 continue
             # the first has the merged priority; a rule recommends a measure once
-            by = sorted(actions, key=_by_priority) if len(actions) > 1 else actions
+            by = sorted(actions, key=_order) if len(actions) > 1 else actions
             recommended.append(
                 Recommended(
                     measure,
@@ -253,8 +257,8 @@ def _priority(action: Action) -> Priority:
     return action.priority
 
 
-def _by_priority(action: Action) -> tuple[int, str]:
-    return (-action.priority.rank if action.priority else 0, action.rule.id)
+def _order(action: Action) -> tuple[int, str]:
+    return action.order
 
 
 def _rule_id(rule: Rule) -> str:
