@@ -19,6 +19,7 @@ import pytest
 from advisor import Advisor, ProfileError, read_profile
 from advisor.language import profile as profile_module
 from advisor.language.models import SituationProfile
+from advisor.language.plain_profile import plain_profile, plain_values
 from advisor.language.profile import Observations, check_profile, parse_profile
 
 from .conftest import WriteRules
@@ -114,14 +115,14 @@ def _profiles() -> list[dict[str, Any]]:
 def test_plain_profiles_are_read_as_model_validate_reads_them() -> None:
     for data in _profiles():
         fast = parse_profile(data)
-        assert profile_module._plain_profile(data) is not None
+        assert plain_profile(data) is not None
         _same_model(fast, profile_module._parse_fully(data, "<profile>"))
 
 
 def test_plain_profiles_are_checked_as_the_full_check_checks_them(advisor: Advisor) -> None:
     for data in _profiles():
         parsed = parse_profile(data)
-        assert profile_module._plain_values(parsed, advisor.ruleset) is not None
+        assert plain_values(parsed, advisor.ruleset) is not None
         fast = check_profile(parsed, advisor.ruleset)
         full = profile_module._check_fully(parsed, advisor.ruleset, "<profile>")
         _same_observations(fast, full)
@@ -157,7 +158,7 @@ def test_the_fast_path_never_copies_by_reference() -> None:
     ],
 )
 def test_anything_else_takes_the_full_path(data: dict[str, Any]) -> None:
-    assert profile_module._plain_profile(data) is None
+    assert plain_profile(data) is None
     try:
         expected: Any = profile_module._parse_fully(data, "<profile>")
     except ProfileError as exc:
@@ -199,7 +200,7 @@ def test_problems_are_still_named_by_the_full_check(
     advisor: Advisor, indicators: dict[str, Any], sources: dict[str, str], code: str
 ) -> None:
     parsed = parse_profile({"country": "X", "indicators": indicators, "sources": sources})
-    assert profile_module._plain_values(parsed, advisor.ruleset) is None
+    assert plain_values(parsed, advisor.ruleset) is None
     with pytest.raises(ProfileError) as caught:
         check_profile(parsed, advisor.ruleset)
     assert code in {problem.code for problem in caught.value.problems}
@@ -207,7 +208,7 @@ def test_problems_are_still_named_by_the_full_check(
 
 def test_an_alias_takes_the_full_path_and_is_read_under_its_id(advisor: Advisor) -> None:
     parsed = parse_profile({"country": "X", "indicators": {"x.s": 0.25}})
-    assert profile_module._plain_values(parsed, advisor.ruleset) is None
+    assert plain_values(parsed, advisor.ruleset) is None
     assert check_profile(parsed, advisor.ruleset).indicators == {"x.share": 0.25}
 
 
@@ -218,6 +219,6 @@ def test_bundled_example_profiles_take_the_fast_path() -> None:
     assert paths
     for path in paths:
         parsed = read_profile(path)
-        assert profile_module._plain_values(parsed, bundled.ruleset) is not None
+        assert plain_values(parsed, bundled.ruleset) is not None
         full = profile_module._check_fully(parsed, bundled.ruleset, str(path))
         _same_observations(check_profile(parsed, bundled.ruleset), full)
