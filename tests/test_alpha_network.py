@@ -83,7 +83,9 @@ def test_many_equalities_on_one_attribute_are_spread_over_groups(tmp_path: Path)
         encoding="utf-8",
     )
     script = (
-        "import sys; from advisor import Advisor\n"
+        "import sys; from advisor import Advisor; from advisor.engine import limits\n"
+        # one ruleset for all 520 rules, so that they share the node
+        "limits.ACTIONS_PER_RULESET = limits.MAX_RULES_PER_RULESET\n"
         "a = Advisor.from_directory(sys.argv[1])\n"
         "print(len(a.plan.rulesets[0].groups), a.evaluate({'country': 'X', "
         "'indicators': {'x.v': 7}}).fired)\n"

@@ -42,7 +42,6 @@ import durable_rules_engine as _native
 
 from advisor.engine.plan import (
     SENTINEL,
-    Action,
     CompiledRuleset,
     FactGroup,
     engine_number,
@@ -79,6 +78,7 @@ class NativeEngine:
         fact_ids = [*groups] + [f"s{n}{v}" for n in self._signal_numbers.values() for v in (0, 1)]
         if len({fnv1a_32(i) for i in fact_ids}) != len(fact_ids):
             raise EngineError("fact ids collide in durable_rules' hash")
+        self._drained = tuple(_Drained(c, self._signal_numbers) for c in self._rulesets)
         handles: list[int] = []
         try:
             with _LOCK:
@@ -98,67 +98,56 @@ class NativeEngine:
 
     def run(self, values: Mapping[str, Value]) -> Firing:
         """Assert the profile's values and drain every action, in each ruleset."""
-        signals_true: set[str] = set()
-        signals_false: set[str] = set()
-        rules: set[str] = set()
+        fired = _Fired(set(), set(), set())
         encoded = _encode(values)
         with _LOCK:
             _delete_queued()
             if not self._finalizer.alive:
                 raise EngineError("the engine was closed")
-            for handle, compiled in zip(self._handles, self._rulesets, strict=True):
-                for action in self._session(handle, compiled, encoded):
-                    if action.kind == "rule":
-                        rules.add(action.target)
-                    elif action.holds:
-                        signals_true.add(action.target)
-                    else:
-                        signals_false.add(action.target)
-        return Firing(frozenset(signals_true), frozenset(signals_false), frozenset(rules))
+            for handle, drained in zip(self._handles, self._drained, strict=True):
+                self._session(handle, drained, encoded, fired)
+        return Firing(frozenset(fired.true), frozenset(fired.false), frozenset(fired.rules))
 
     def _session(
-        self, handle: int, compiled: CompiledRuleset, encoded: Mapping[str, str]
-    ) -> list[Action]:
-        fired: list[Action] = []
-        facts: list[str] = []
-        signal_facts: set[str] = set()
+        self, handle: int, drained: _Drained, encoded: Mapping[str, str], fired: _Fired
+    ) -> None:
+        asserted: list[str] = []  # fact ids
         clean = False
+        rules, signals = drained.rules, drained.signals
         try:
             # The first group's fact carries no values and fires only the sentinel;
             # starting that action initialises the session's action context, which
             # the core would otherwise free uninitialised if a later step failed.
-            sentinel, *groups = compiled.groups
-            facts.append(_profile_fact(sentinel, encoded))
-            state = _assert(handle, facts[-1])
+            sentinel, *groups = drained.groups
+            state = _assert(handle, sentinel.fact(encoded))
+            asserted.append(sentinel.tag)
             result = _native.start_action_for_state(handle, state)
             if result is None:
                 raise EngineError("the sentinel rule did not fire")
             for group in groups:
-                facts.append(_profile_fact(group, encoded))
-                _assert(handle, facts[-1])
+                _assert(handle, group.fact(encoded))
+                asserted.append(group.tag)
+            result = result if isinstance(result, str) else result[1]
             while result is not None:
-                messages = result if isinstance(result, str) else result[1]
-                name = messages[2 : messages.index('"', 2)]
-                if name == SENTINEL:
-                    result = _native.complete_and_start_action(handle, state)
-                    continue
-                action = compiled.actions.get(name)
-                if action is None:
+                # What the advisor needs of a firing is its name: `{"<name>":{...}}`.
+                name = result[2 : result.index('"', 2)]
+                rule = rules.get(name)
+                if rule is not None:
+                    fired.rules.add(rule)
+                elif (signal := signals.get(name)) is not None:
+                    (fired.true if signal.holds else fired.false).add(signal.target)
+                    if signal.fact_id not in asserted:
+                        asserted.append(signal.fact_id)
+                        _assert(handle, signal.fact)
+                elif name != SENTINEL:
                     raise EngineError(f"the engine fired an unknown action {name!r}")
-                fired.append(action)
-                if action.kind == "signal":
-                    number = self._signal_numbers[action.target]
-                    fact_id = f"s{number}{int(action.holds)}"
-                    if fact_id not in signal_facts:
-                        signal_facts.add(fact_id)
-                        facts.append(_signal_fact(fact_id, number, action.holds))
-                        _assert(handle, facts[-1])
                 result = _native.complete_and_start_action(handle, state)
             # Retracting what was asserted leaves the session as it was, and is far
             # cheaper than a new session: the core allocates frame pools for every
-            # beta node of the ruleset when it creates one.
-            for fact in facts:
-                _retract(handle, fact)
+            # beta node of the ruleset when it creates one. The core finds a fact to
+            # retract by its id alone, so only the id is sent (parsing is most of the cost).
+            for fact_id in asserted:
+                _retract(handle, f'{{"sid":"{_SID}","id":"{fact_id}"}}')
             clean = True
         except EngineError:
             raise
@@ -170,7 +159,56 @@ class NativeEngine:
                     _native.delete_state(handle, _SID)
                 except Exception as exc:
                     raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
-        return fired
+
+
+@dataclass(frozen=True)
+class _Fired:
+    """What fired so far in one evaluation, over every ruleset."""
+
+    true: set[str]
+    false: set[str]
+    rules: set[str]
+
+
+@dataclass(frozen=True)
+class _Signal:
+    """A signal action: the outcome it records and the signal fact it asserts."""
+
+    target: str
+    holds: bool
+    fact_id: str
+    fact: str
+
+
+class _Group:
+    """One group's profile fact, its text prepared once: the header and each value's prefix."""
+
+    def __init__(self, group: FactGroup) -> None:
+        self.tag = group.tag
+        self._head = f'{{"sid":"{_SID}","id":"{group.tag}","t":"{group.tag}"'
+        self._slots = tuple((key, f',"{attribute}":') for key, attribute in group.slots)
+
+    def fact(self, encoded: Mapping[str, str]) -> str:
+        # A missing value is a missing attribute: no condition on it can match.
+        parts = [prefix + encoded[key] for key, prefix in self._slots if key in encoded]
+        return self._head + "".join(parts) + "}"
+
+
+class _Drained:
+    """A compiled ruleset as the drain loop reads it: each action name to what it means."""
+
+    def __init__(self, compiled: CompiledRuleset, signal_numbers: Mapping[str, int]) -> None:
+        self.groups = tuple(_Group(group) for group in compiled.groups)
+        self.rules: dict[str, str] = {}
+        self.signals: dict[str, _Signal] = {}
+        for name, action in compiled.actions.items():
+            if action.kind == "rule":
+                self.rules[name] = action.target
+            else:
+                number = signal_numbers[action.target]
+                fact_id = f"s{number}{int(action.holds)}"
+                fact = _signal_fact(fact_id, number, action.holds)
+                self.signals[name] = _Signal(action.target, action.holds, fact_id, fact)
 
 
 def _assert(handle: int, fact: str) -> int:
@@ -197,12 +235,6 @@ def _encode(values: Mapping[str, Value]) -> dict[str, str]:
         else:
             encoded[key] = json.dumps(value)
     return encoded
-
-
-def _profile_fact(group: FactGroup, encoded: Mapping[str, str]) -> str:
-    # A missing value is a missing attribute: no condition on it can match.
-    parts = [f',"{attribute}":{encoded[key]}' for key, attribute in group.slots if key in encoded]
-    return f'{{"sid":"{_SID}","id":"{group.tag}","t":"{group.tag}"' + "".join(parts) + "}"
 
 
 def _signal_fact(fact_id: str, number: int, holds: bool) -> str:

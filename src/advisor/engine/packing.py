@@ -12,9 +12,10 @@
   entries per fact (`STACK_BUDGET`, a bound computed on a model of the network
   the core builds, not guessed), 32 expressions per pattern, 255 properties
   per fact, 16 patterns per rule, 256 rules per alpha node, 4,096 actions per
-  ruleset. A rule set larger than one ruleset holds is packed into several;
-  each carries the signals its rules need (`chaining`), so chaining stays
-  inside the engine.
+  ruleset. A rule set is packed into rulesets of about
+  `limits.ACTIONS_PER_RULESET` durable rules, since the core's cost of starting
+  each fired action grows with the actions of its ruleset; each carries the
+  signals its rules need (`chaining`), so chaining stays inside the engine.
 """
 
 from __future__ import annotations
@@ -137,11 +138,17 @@ def _batches(
 ) -> list[list[Key]]:
     """Which compiled conditions go into which durable_rules ruleset.
 
-    Rules go in order, each with the signals it needs (so chaining stays inside
-    one ruleset); a ruleset closes when the next rule would pass the core's
-    action limit. Signals no rule reads still have to be evaluated, because the
-    decision lists the signals that hold: they join the last ruleset.
+    Rules go each with the signals it needs (so chaining stays inside one
+    ruleset); a ruleset closes when the next rule would pass
+    `limits.ACTIONS_PER_RULESET` durable rules (or the core's action limit).
+    Rules are taken in an order that keeps the copies small: rules that need
+    no signal first, then rules by the signals they need (so that each
+    ruleset carries few signals), and by the values they read (so that each
+    group's fact carries few of them: the core's cost per fact grows with its
+    attributes). Signals no rule reads still have to be evaluated, because
+    the decision lists the signals that hold: they join the last ruleset.
     """
+    limit = min(limits.ACTIONS_PER_RULESET, limits.MAX_RULES_PER_RULESET)
     batches: list[list[Key]] = [[]]
     members: set[Key] = set()
     size = 0
@@ -150,7 +157,7 @@ def _batches(
         nonlocal members, size
         new = [key for key in dict.fromkeys(item) if key not in members]
         grown = size + sum(len(compiled[key]) for key in new)
-        if grown > limits.MAX_RULES_PER_RULESET and batches[-1]:
+        if grown > limit and batches[-1]:
             batches.append([])
             members, new = set(), list(dict.fromkeys(item))
             grown = sum(len(compiled[key]) for key in new)
@@ -158,7 +165,11 @@ def _batches(
         members.update(new)
         size = grown
 
-    for rule_id in ruleset.rules:
+    def affinity(rule_id: str) -> tuple[bool, list[Key], list[str]]:
+        wanted = needs[("rule", rule_id)]
+        return (bool(wanted), sorted(wanted), sorted(ruleset.rule_operands[rule_id]))
+
+    for rule_id in sorted(ruleset.rules, key=affinity):
         place([("rule", rule_id), *needs[("rule", rule_id)]])
     placed = {key for batch in batches for key in batch}
     for sid in ruleset.signals:

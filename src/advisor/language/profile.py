@@ -33,6 +33,7 @@ from advisor.language.expressions import (
 from advisor.language.loader import parse_yaml
 from advisor.language.models import IndicatorSpec, IndicatorType, SituationProfile
 from advisor.language.periods import NOT_A_PERIOD, is_period, mixed_kinds
+from advisor.language.plain_profile import Series, plain_profile, plain_values
 from advisor.language.reading import (
     InputRefused,
     json_path,
@@ -46,6 +47,7 @@ from advisor.language.ruleset import RuleSet
 __all__ = [
     "PROFILE_SUFFIXES",
     "Observations",
+    "Series",
     "check_profile",
     "derive",
     "indicator_aliases",
@@ -60,8 +62,6 @@ __all__ = [
 #: the files a profile may be read from
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_PROFILE_BYTES = 1_000_000
-
-Series = Mapping[str, float | int]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,13 @@ def parse_profile(data: Any, source: str = "<profile>") -> SituationProfile:
     """
     if isinstance(data, SituationProfile):
         return data
+    if (plain := plain_profile(data)) is not None:
+        return plain
+    return _parse_fully(data, source)
+
+
+def _parse_fully(data: Any, source: str) -> SituationProfile:
+    """`parse_profile` for any data: every problem named, or the validated profile."""
     if not isinstance(data, Mapping):
         raise ProfileError([_not_a_mapping(data)], source)
     if unreadable := unencodable(data):
@@ -276,6 +283,19 @@ def check_profile(
 
     An indicator given by an alias (`wgi.rl`) is taken under its id (`wgi.rule_of_law`).
     """
+    plain = plain_values(profile, ruleset)
+    if plain is not None:
+        return Observations(
+            profile.country,
+            profile.period,
+            MappingProxyType(plain),
+            MappingProxyType(operand_values(ruleset, plain)),
+        )
+    return _check_fully(profile, ruleset, source)
+
+
+def _check_fully(profile: SituationProfile, ruleset: RuleSet, source: str) -> Observations:
+    """`check_profile` for any profile: every problem named, or the observations."""
     problems: list[ProfileProblem] = []
     aliases = indicator_aliases(ruleset)
     values: dict[str, Value | Series] = {}

@@ -113,6 +113,13 @@ class RuleSet:
         )
 
     @cached_property
+    def aliases(self) -> Mapping[str, str]:
+        """Each alias of the catalogue's indicators -> the indicator's id."""
+        return MappingProxyType(
+            {alias: spec.id for spec in self.indicators.values() for alias in spec.aliases}
+        )
+
+    @cached_property
     def section_sources(self) -> Mapping[str, str]:
         """Each declared section title -> the id of the source document it belongs to."""
         return MappingProxyType(
