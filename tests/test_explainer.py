@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.decision.explainer import ConditionPlan
+from advisor.decision.explainer import Because, ConditionPlan
 from advisor.language.expressions import Condition, truth
 from advisor.language.parser import parse_expression
 
@@ -44,6 +44,10 @@ def test_the_plan_decides_as_the_reference_evaluator(text: str, values: dict[str
     outcome = plan.outcome(values, {})
     assert outcome.truth == truth(condition, values, {})
     assert plan.truth(values, {}) == outcome.truth  # the function without the atoms' outcomes
+    # the check and the text in one call: the text exactly when the condition holds
+    because = Because("{a} and {b}%, 100%")
+    text = plan.because_if_true(because)(values, {}, {}, None)
+    assert text == (because.render(values, None) if outcome.truth is True else None)
     if outcome.truth is not None:
         return
     missing = plan.deciding(outcome, lambda signal: set())

@@ -128,49 +128,54 @@ class DecisionAssembly:
     def _explain_rules(self) -> _Explained:
         """Every rule that fired or is undetermined, explained; the engine checked on each."""
         found = _Explained()
-        fired, undetermined, explained = found.fired, found.undetermined, found.rules
-        missing_of, read = found.missing_of, found.read
+        explained = found.rules
         # This loop runs once per fired rule per profile: its names are local on purpose.
-        rules, plans, becauses = self.ruleset.rules, self.explainer.rules, self.explainer.because
+        plans, fired_text = self.explainer.rules, self.explainer.fired_text
         values, signals, indicators = self.values, self.signals, self.observations.indicators
-        firing, full = self.firing.rules, self.full
+        firing, compact = self.firing.rules, not self.full
         filled: dict[str, str] = {}  # each placeholder of the `because` texts filled once
         # A rule outside these, its values all present, was decided false by the engine.
         for rule_id in sorted(firing | self.explainer.lacking(values)):
-            engine_says = rule_id in firing
-            plan = plans[rule_id]
-            # each atom's outcome only where it is shown (full) or decides what is missing
-            outcome = plan.outcome(values, signals) if full or not engine_says else None
-            truth = plan.truth(values, signals) if outcome is None else outcome.truth
-            if (truth is True) != engine_says:
-                raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
-            if truth is False:
+            if compact and rule_id in firing:  # the common case: checked and explained at once
+                text = fired_text[rule_id](values, signals, filled, indicators)
+                if text is None:
+                    raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
+                explained[rule_id] = {"because": text}
                 continue
-            rule = rules[rule_id]
-            because = becauses[rule_id].render(values, indicators, filled)
-            said: JSON
-            if full:
-                said = {"title": rule.spec.title}
-                if not engine_says:
-                    said["status"] = "undetermined"
-                said["because"] = because
-                said["source"] = rule.spec.source
-                assert outcome is not None, "computed at full detail"
-                said["conditions"] = plan.results(outcome, values, signals)
-            elif engine_says:
-                said = {"because": because}
-            else:
-                said = {"status": "undetermined", "because": because}
-            read.update(plan.reads)
-            if engine_says:
-                fired.append(rule)
-            else:
-                undetermined.append(rule)
-                assert outcome is not None, "computed for an undetermined rule"
-                keys = plan.deciding(outcome, self._missing_of_signal)
-                said["missing"] = missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
-            explained[rule_id] = said
+            said = self._explain_rule(rule_id, found, filled)
+            if said is not None:
+                explained[rule_id] = said
+        rules = self.ruleset.rules
+        found.fired = [rules[rule_id] for rule_id in explained if rule_id in firing]
+        found.undetermined = [rules[rule_id] for rule_id in found.missing_of]
+        found.read = set().union(*[plans[rule_id].reads for rule_id in explained])
         return found
+
+    def _explain_rule(self, rule_id: str, found: _Explained, filled: dict[str, str]) -> JSON | None:
+        """A rule at full detail, or undetermined (None: the values present decide it false,
+        as the engine said). Records what an undetermined one misses in `found`."""
+        plan, rule = self.explainer.rules[rule_id], self.ruleset.rules[rule_id]
+        values, signals = self.values, self.signals
+        engine_says = rule_id in self.firing.rules
+        outcome = plan.outcome(values, signals)
+        if (outcome.truth is True) != engine_says:
+            raise EngineError(f'engine and evaluator disagree on rule "{rule_id}"')
+        if outcome.truth is False:
+            return None
+        because = self.explainer.because[rule_id].render(
+            values, self.observations.indicators, filled
+        )
+        said: JSON = {"title": rule.spec.title} if self.full else {}
+        if not engine_says:
+            said["status"] = "undetermined"
+        said["because"] = because
+        if self.full:
+            said["source"] = rule.spec.source
+            said["conditions"] = plan.results(outcome, values, signals)
+        if not engine_says:
+            keys = plan.deciding(outcome, self._missing_of_signal)
+            said["missing"] = found.missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
+        return said
 
     def _signal_results(self, read: set[str]) -> list[JSON]:
         """The signals that hold, in id order; adds the keys they read to `read`."""

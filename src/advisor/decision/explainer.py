@@ -81,6 +81,13 @@ class Outcome(NamedTuple):
     holds: tuple[Truth3, ...]
 
 
+#: see `ConditionPlan.because_if_true`
+FiredText = Callable[
+    [Mapping[str, Value], Mapping[str, Truth3], dict[str, str], Mapping[str, Any] | None],
+    str | None,
+]
+
+
 class ConditionPlan:
     """One rule's or signal's condition, compiled."""
 
@@ -101,6 +108,11 @@ class ConditionPlan:
         )
         #: the operand keys its atoms read (not through signals), each once
         self.reads = tuple(dict.fromkeys(leaf.key for leaf in leaves if leaf.key is not None))
+
+    def because_if_true(self, because: Because) -> FiredText:
+        """`text(values, signals, filled, indicators)`: `because` rendered if the condition
+        holds, else None; for a rule the engine fired, one call checks it and explains it."""
+        return _generate(self._tree, self._leaves, with_atoms=False, because=because)
 
     def results(
         self, outcome: Outcome, values: Mapping[str, Value], signals: Mapping[str, Truth3]
@@ -167,6 +179,21 @@ class Because:
             said.append(text)
         return self._format % tuple(said)
 
+    def code(self, bound: dict[str, Any]) -> list[str]:
+        """`render` as lines of a generated function (`_generate`) whose arguments are
+        `v`, `filled` and `ind`; binds its keys and format in `bound`."""
+        bound["fill"], bound["because"] = fill_placeholder, self._format
+        lines = []
+        for index, key in enumerate(self._keys):
+            bound[f"b{index}"] = key
+            lines += [
+                f"t{index} = filled.get(b{index})",
+                f"if t{index} is None:",
+                f"    t{index} = filled[b{index}] = fill(b{index}, v, ind)",
+            ]
+        texts = "".join(f"t{i}, " for i in range(len(self._keys)))
+        return [*lines, f"return because % ({texts})"]
+
 
 class Explainer:
     """The compiled conditions and `because` texts of every rule and signal of a rule set."""
@@ -179,6 +206,10 @@ class Explainer:
         #: the signal ids in id order, as a decision lists them
         self.signal_ids = tuple(sorted(ruleset.signals))
         self.because = {rid: Because(rule.spec.because) for rid, rule in ruleset.rules.items()}
+        #: per rule, its check and `because` text in one call (`because_if_true`)
+        self.fired_text = {
+            rid: plan.because_if_true(self.because[rid]) for rid, plan in self.rules.items()
+        }
         #: per operand key, the rules that read it (directly or through signals)
         readers: dict[str, list[str]] = {}
         for rule_id, reads in ruleset.rule_operands.items():
@@ -238,12 +269,15 @@ def _leaf(atom: Atom | SignalRef) -> _Leaf:
     return _Leaf(atom.text, key, None, None, None, lambda v: v is True, None)
 
 
-def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Callable[..., Any]:
+def _generate(
+    tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool, because: Because | None = None
+) -> Callable[..., Any]:
     """The condition's outcome as one straight-line Python function, compiled once.
 
     Evaluating it is most of the cost of explaining a rule, once per fired rule per profile:
     generated code does in one call what a walk of the tree with a closure per atom did in
-    dozens. With `with_atoms` it returns an `Outcome`, else the condition's outcome alone.
+    dozens. With `with_atoms` it returns an `Outcome`, else the condition's outcome alone;
+    with `because`, that text filled (`Because.render`) if the condition holds, else None.
     Each atom's test is written inline (`x >= c0`); constants are bound by name, never
     written as literals, so a threshold keeps its exact value. `tests/test_explainer.py` checks
     it against the reference evaluator.
@@ -253,7 +287,7 @@ def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Cal
     compiling is what costs, and a rule set has far fewer shapes than conditions.
     """
     bound: dict[str, Any] = {}
-    lines = ["def outcome(v, s):"]
+    lines = ["def outcome(v, s, filled, ind):" if because else "def outcome(v, s):"]
     for index, leaf in enumerate(leaves):
         lines += [f"    {line}" for line in _leaf_code(index, leaf, bound)]
     counter = iter(range(len(leaves), 10**9))
@@ -277,7 +311,11 @@ def _generate(tree: Node, leaves: tuple[_Leaf, ...], *, with_atoms: bool) -> Cal
 
     top = node(tree)
     holds = "".join(f"h{i}, " for i in range(len(leaves)))
-    lines.append(f"    return Outcome({top}, ({holds}))" if with_atoms else f"    return {top}")
+    if because is not None:
+        lines += [f"    if {top} is not True:", "        return None"]
+        lines += [f"    {line}" for line in because.code(bound)]
+    else:
+        lines.append(f"    return Outcome({top}, ({holds}))" if with_atoms else f"    return {top}")
     names = tuple(bound)
     return _factory("\n".join(lines), names)(*(bound[name] for name in names))  # type: ignore[no-any-return]
 

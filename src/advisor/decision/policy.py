@@ -34,6 +34,7 @@ every rule. Typical questions:
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -152,6 +153,16 @@ class PolicyIndex:
             for action in by_rule[rule_id]:
                 by_measure[action.measure].append(action)
         self._by_rule: Mapping[str, tuple[Action, ...]] = MappingProxyType(by_rule)
+        #: per rule, its recommend, withhold and safeguard actions: gathered per evaluation
+        self._split: dict[str, tuple[tuple[Action, ...], tuple[Action, ...], tuple[Action, ...]]]
+        self._split = {
+            rule_id: (
+                tuple(a for a in actions if a.kind is ActionKind.RECOMMEND),
+                tuple(a for a in actions if a.kind is ActionKind.WITHHOLD),
+                tuple(a for a in actions if a.kind is ActionKind.SAFEGUARD),
+            )
+            for rule_id, actions in by_rule.items()
+        }
         self._by_measure: Mapping[str, tuple[Action, ...]] = MappingProxyType(
             {measure: tuple(actions) for measure, actions in by_measure.items()}
         )
@@ -183,8 +194,8 @@ class PolicyIndex:
         """What these fired rules decide (merged priority, safeguards, withholding), with the
         undetermined rules acting provisionally (see the module's docstring)."""
         # In rule-id order, every list gathered below is in rule-id order: no sort needed.
-        recommending, withholding, guarding = self._gather(sorted(fired, key=_rule_id))
-        _, maybe_withholding, maybe_guarding = self._gather(sorted(undetermined, key=_rule_id))
+        recommending, withholding, guarding = self._gather(sorted(fired, key=_RULE_ID))
+        _, maybe_withholding, maybe_guarding = self._gather(sorted(undetermined, key=_RULE_ID))
         cautious: dict[str, list[Action]] = defaultdict(list)
         for measure, actions in maybe_withholding.items():
             for action in actions:
@@ -223,14 +234,15 @@ class PolicyIndex:
         recommending: dict[str, list[Action]] = defaultdict(list)
         withholding: dict[str, list[Action]] = defaultdict(list)
         guarding: dict[str, list[Action]] = defaultdict(list)
-        kinds = {
-            ActionKind.RECOMMEND: recommending,
-            ActionKind.WITHHOLD: withholding,
-            ActionKind.SAFEGUARD: guarding,
-        }
+        split = self._split
         for rule in rules:
-            for action in self._by_rule[rule.id]:
-                kinds[action.kind][action.measure].append(action)
+            recommends, withholds, guards = split[rule.id]
+            for action in recommends:
+                recommending[action.measure].append(action)
+            for action in withholds:
+                withholding[action.measure].append(action)
+            for action in guards:
+                guarding[action.measure].append(action)
         return recommending, withholding, guarding
 
     def final_priority(self, measure: str, fired: Iterable[Rule]) -> Priority | None:
@@ -261,5 +273,4 @@ def _order(action: Action) -> tuple[int, str]:
     return action.order
 
 
-def _rule_id(rule: Rule) -> str:
-    return rule.id
+_RULE_ID = operator.attrgetter("id")  # C-level: sorting is per evaluation
