@@ -41,7 +41,7 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,14 +174,8 @@ class DecisionLog:
         it is committed, raises if it was not."""
         if not entries:
             return
-        try:
+        with self._noting_write():
             self._commits.submit([e.row() for e in entries])
-        except IntegrityError:
-            raise  # these rows are at fault, not the log
-        except SQLAlchemyError as exc:
-            self._last_write = WriteOutcome(False, time.monotonic(), _first_line(exc))
-            raise
-        self._last_write = WriteOutcome(True, time.monotonic())
 
     async def record_async(self, entries: Sequence[LoggedDecision]) -> None:
         """`record` for a coroutine: the same transaction sharing and promise (returns once
@@ -194,8 +188,14 @@ class DecisionLog:
             # Groups of the loop become one member of the threads' group commit.
             commits = LoopGroupCommit(self._commits.submit, split_on=(IntegrityError,))
             self._loop_commits[loop] = commits
-        try:
+        with self._noting_write():
             await commits.submit([e.row() for e in entries])
+
+    @contextlib.contextmanager
+    def _noting_write(self) -> Iterator[None]:
+        """Notes whether the log could be written (`writable`); rows at fault do not count."""
+        try:
+            yield
         except IntegrityError:
             raise  # these rows are at fault, not the log
         except SQLAlchemyError as exc:

@@ -12,6 +12,7 @@ Which measures the rules recommend, withhold and guard is the policy's to say
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,9 @@ __all__ = ["DecisionAssembly"]
 
 #: a piece of the decision's JSON content
 JSON = dict[str, Any]
+
+
+_REF = operator.attrgetter("ref")  # C-level: a reference per recommending rule
 
 
 @dataclass
@@ -199,7 +203,7 @@ class DecisionAssembly:
             "title": spec.title,
             "area": spec.area,
             "priority": recommended.priority,
-            "rules": [{"rule": a.rule.id, "priority": a.priority} for a in recommended.by],
+            "rules": list(map(_REF, recommended.by)),
         }
         guards = [self._safeguard(g.rule.id, g.requires) for g in recommended.safeguards]
         guards += [

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from advisor.language.models import Priority
 from advisor.language.ruleset import Rule, RuleSet
@@ -79,10 +79,14 @@ class Action:
     requires: str = ""
     #: how recommendations sort: highest priority first, then by rule id
     order: tuple[int, str] = field(init=False)
+    #: RECOMMEND: the decision's JSON reference to it, `{"rule", "priority"}`, built once
+    #: and shared by every decision that cites it (read-only, as decision content is)
+    ref: Mapping[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         rank = -self.priority.rank if self.priority is not None else 0
         object.__setattr__(self, "order", (rank, self.rule.id))
+        object.__setattr__(self, "ref", {"rule": self.rule.id, "priority": self.priority})
 
 
 def rule_actions(rule: Rule) -> tuple[Action, ...]:
