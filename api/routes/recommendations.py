@@ -62,6 +62,9 @@ async def recommend(
             parse_body(body, kind), detail=detail, sensitivity=sensitivity
         )
 
+    # The common request is decided on the loop: the engine's C core holds the GIL anyway,
+    # so a thread would only add a hand-off. Longer work (YAML, sensitivity, the full
+    # decision, a large body) goes to a thread, so that the loop keeps serving.
     on_loop = (
         kind == "json"
         and not sensitivity
