@@ -94,3 +94,14 @@ def test_the_report_needs_the_full_decision(advisor: Advisor) -> None:
     with pytest.raises(ValueError, match='detail="full"'):
         render_decision(advisor.evaluate(profile))
     assert "safeguard (" in render_decision(advisor.evaluate(profile, detail="full"))
+
+
+def test_a_decision_logged_before_detail_levels_reads_back() -> None:
+    """Logs written before the compact form (every text inlined, defaults written out)
+    stay readable: `advisor replay` and the service read them with the current model."""
+    logged = (ROOT / "tests/fixtures/decision-libya-2024-before-detail.json").read_bytes()
+    decision = Decision.from_json(logged)
+    assert len(decision.recommendations) == 24
+    assert "fragmented-state-intelligence-sharing" in decision.fired
+    guard = decision.recommendations[0].safeguards[0]
+    assert (guard.status, guard.requires is not None) == ("applied", True)
