@@ -15,6 +15,7 @@ import pytest
 from advisor import Advisor
 from advisor.batch.progress import Progress
 from advisor.cli.main import main
+from advisor.decision.detail import compact_content
 from advisor.exit_codes import ExitCode
 
 from .conftest import BUNDLED, EXAMPLES, Batch, lines, write_jsonl
@@ -89,6 +90,25 @@ def test_each_line_is_the_recommend_json_of_its_profile_made_compact(
         indented = recommend_json(capsys, profile)
         assert orjson.dumps(orjson.loads(indented)) == line  # the same content, key order
         assert orjson.loads(indented) == orjson.loads(line)
+
+
+def test_full_detail_decisions_and_their_resumption(
+    tmp_path: Path, batch: Batch, profiles: list[dict[str, Any]]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", profiles[:5])
+    compact, full = tmp_path / "compact.jsonl", tmp_path / "full.jsonl"
+    assert batch(source, "--output", compact)[0] == 0
+    assert batch(source, "--output", full, "--detail", "full", "--workers", 2)[0] == 0
+    decisions = [orjson.loads(line) for line in lines(full)]
+    assert {d["detail"] for d in decisions} == {"full"}
+    assert [orjson.dumps(compact_content(d)) for d in decisions] == lines(compact)
+    # a resumption keeps to the detail of what it resumes
+    code, err = batch(source, "--output", full, "--resume")
+    assert code == ExitCode.USAGE, err
+    assert "resume with --detail full" in err
+    code, err = batch(source, "--output", tmp_path / "t.csv", "--detail", "full")
+    assert code == ExitCode.USAGE
+    assert "only JSONL output holds decisions" in err
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])

@@ -17,6 +17,7 @@ import orjson
 
 from advisor.decide import Advisor
 from advisor.decision.document import Decision
+from advisor.decision.model import Detail
 from advisor.errors import ProfileError, ProfileProblem
 from advisor.language.files import rule_texts, ruleset_from_texts
 from advisor.language.models import SituationProfile
@@ -136,8 +137,11 @@ def evaluate_rows(
         if isinstance(checked, Refused):
             results.append(checked)
             continue
-        decision = advisor.evaluate(checked)
-        results.append(decision.to_json_bytes() if shape == "decisions" else table_rows(decision))
+        if shape == "table":
+            results.append(table_rows(advisor.evaluate(checked)))
+        else:
+            detail: Detail = "full" if shape == "full decisions" else "compact"
+            results.append(advisor.evaluate(checked, detail=detail).to_json_bytes())
     return results
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from advisor.decide import Advisor
+from advisor.decision.model import Detail
 
 from .evaluate import check
 from .outputs import TABLE_COLUMNS, Format
@@ -41,6 +42,8 @@ class Written:
     keep_bytes: int = 0
     #: decision lines: the rule set of the last decision
     ruleset: str | None = None
+    #: decision lines: their level of detail
+    detail: Detail = "compact"
     #: CSV: the table rows kept, as text; Parquet: the pyarrow table kept
     kept: Any = None
 
@@ -65,11 +68,17 @@ def written(path: Path, fmt: Format) -> Written:
         raise ResumeError(f"{path}: cannot read it as a batch's output: {exc}") from None
 
 
-def resume(done: Written, rows: Iterator[Row], advisor: Advisor) -> Resumed:
+def resume(
+    done: Written, rows: Iterator[Row], advisor: Advisor, detail: Detail = "compact"
+) -> Resumed:
     """Read `rows` up to where the earlier run stopped, checking that it wrote them."""
     if done.ruleset is not None and done.ruleset != advisor.ruleset.content_hash:
         raise ResumeError(
             f"it was written with rule set {done.ruleset}, not {advisor.ruleset.content_hash}"
+        )
+    if done.profiles and done.profiles[0][0] is None and done.detail != detail:
+        raise ResumeError(
+            f"its decisions are at {done.detail} detail; resume with --detail {done.detail}"
         )
     if done.profiles and done.profiles[0][0] is not None:
         return _resume_table(done, rows, advisor)
@@ -124,11 +133,13 @@ def _decision_lines(path: Path) -> Written:
     keep = data.rfind(b"\n") + 1  # a line cut short by a hard stop is dropped
     profiles: list[tuple[int | None, str, str | None]] = []
     ruleset = None
+    detail: Detail = "compact"
     for line in data[:keep].splitlines():
         decision = orjson.loads(line)
         profiles.append((None, decision["country"], decision["period"]))
         ruleset = decision["ruleset"]
-    return Written(profiles, keep_bytes=keep, ruleset=ruleset)
+        detail = "full" if decision.get("detail") == "full" else "compact"
+    return Written(profiles, keep_bytes=keep, ruleset=ruleset, detail=detail)
 
 
 def _csv_table(path: Path) -> Written:

@@ -26,8 +26,8 @@ __all__ = [
 Payload = tuple[str, Any]
 #: one problem of a row: path, message, code, suggestion
 Problem = tuple[str, str, str, str | None]
-#: what the evaluation of a row gives: decision lines or table rows
-Shape = Literal["decisions", "table"]
+#: what the evaluation of a row gives: decision lines (compact, or full detail) or table rows
+Shape = Literal["decisions", "full decisions", "table"]
 #: a row as an input gives it: the file it is from, its line, its record, what it holds
 Found = tuple[str, int | None, int | None, Payload]
 #: one row of the long table: country, period, measure, priority, status, rules

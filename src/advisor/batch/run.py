@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any, TextIO
+from typing import IO, TextIO
 
 from advisor.decide import Advisor
+from advisor.decision.model import Detail
 
 from .evaluate import RulePackage
 from .inputs import Source, open_inputs, read_rows
@@ -28,7 +29,7 @@ from .outputs import TABLE_COLUMNS, CsvWriter, DecisionLines, ErrorLines, Format
 from .pools import InlinePool, Pool, ProcessPool, Stopped, in_order
 from .progress import Progress
 from .resume import Resumed, Written, resume, written
-from .rows import Refused, Row, partitions
+from .rows import Refused, Row, Shape, partitions
 
 __all__ = ["Batch", "BatchOptions", "Tally"]
 
@@ -44,6 +45,8 @@ class BatchOptions:
     resume: bool = False
     partition_size: int = 100
     connect_timeout: float = 10.0
+    #: JSONL only: the decisions' level of detail (`decision.model`)
+    detail: Detail = "compact"
 
 
 @dataclass
@@ -71,7 +74,9 @@ class Batch:
         self.rules = rules
         self.advisor = advisor
         self.options = options
-        self.shape: Any = "decisions" if options.format == "jsonl" else "table"
+        self.shape: Shape = "table"
+        if options.format == "jsonl":
+            self.shape = "full decisions" if options.detail == "full" else "decisions"
 
     def run(self, log: TextIO, *, quiet: bool = False, every: float = 10.0) -> Tally:
         """Raises `InputError`, `ResumeError`, `ClusterError`, `OSError` before writing;
@@ -84,7 +89,7 @@ class Batch:
             require_pyarrow()
         done = self._written()
         rows = read_rows(sources)
-        resumed = resume(done, rows, self.advisor) if done else Resumed()
+        resumed = resume(done, rows, self.advisor, options.detail) if done else Resumed()
         total = None if quiet else _count(sources) - resumed.skipped
         tally = Tally(skipped=resumed.skipped, refused_before=len(resumed.refused))
         pool = self._pool()

@@ -17,6 +17,7 @@ from advisor.batch.outputs import FORMATS, format_of
 from advisor.batch.resume import ResumeError
 from advisor.batch.run import Batch, BatchOptions, Tally
 from advisor.cli.options import add_rules_option
+from advisor.decision.model import DETAILS
 from advisor.errors import EngineError, RuleSetError
 from advisor.exit_codes import ExitCode
 
@@ -55,6 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output format (default: from OUT's suffix)",
     )
     add_rules_option(parser)
+    parser.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="compact",
+        help="JSONL only: compact decisions (default, as the service answers) or full ones, "
+        "with the rule set's texts inlined",
+    )
     parser.add_argument(
         "--errors",
         type=Path,
@@ -141,6 +149,8 @@ def _options(args: argparse.Namespace) -> BatchOptions:
         raise ValueError("--output -: standard output cannot be resumed or hold Parquet")
     if args.errors is not None and args.errors.resolve() == output.resolve():
         raise ValueError("--errors and --output name the same file")
+    if args.detail == "full" and fmt != "jsonl":
+        raise ValueError(f"--detail full: only JSONL output holds decisions, not {fmt}")
     if args.scheduler is not None and "://" not in args.scheduler:
         raise ValueError(f"--scheduler {args.scheduler}: give an address such as tcp://host:8786")
     return BatchOptions(
@@ -153,6 +163,7 @@ def _options(args: argparse.Namespace) -> BatchOptions:
         resume=args.resume,
         partition_size=args.partition_size,
         connect_timeout=args.connect_timeout,
+        detail=args.detail,
     )
 
 
