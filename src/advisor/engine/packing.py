@@ -243,7 +243,7 @@ def _pack_groups(rules: list[DurableRule]) -> tuple[list[_Group], dict[str, _Gro
     # Group 0 holds only the sentinel: its fact carries no values, so asserting
     # it cannot fail, and the session's action context is initialised (by
     # starting the sentinel) before any fact that could.
-    groups = [_Group(0), _Group(1)]
+    groups = [_Group(0)]
     placed: dict[str, _Group] = {}
     uses: dict[Sig, int] = {}
     for rule in rules:
@@ -254,20 +254,59 @@ def _pack_groups(rules: list[DurableRule]) -> tuple[list[_Group], dict[str, _Gro
                     f"more than {limits.MAX_SIGNAL_USES} rules in one ruleset refer to one signal",
                     ("rule", rule.action.target),
                 )
-        if rule.profile is None:
-            continue  # joins over signal facts only
-        if not groups[-1].try_add(rule):
-            groups.append(_Group(len(groups)))
-            if not groups[-1].try_add(rule) or len(groups) > limits.MAX_GROUPS_PER_RULESET:
+    if len(uses) > limits.MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
+        raise TooComplex(f"more than {limits.MAX_CHILDREN} signal outcomes in one ruleset")
+    for group in _fill_by_values_read([rule for rule in rules if rule.profile is not None]):
+        if len(groups) >= limits.MAX_GROUPS_PER_RULESET:
+            rule = group.rules[0]
+            raise TooComplex(
+                f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
+                "than one ruleset holds",
+                (rule.action.kind, rule.action.target),
+            )
+        groups.append(group)
+        placed.update((rule.name, group) for rule in group.rules)
+    if len(groups) == 1:
+        groups.append(_Group(1))  # the driver asserts at least one fact with values
+    return groups, placed
+
+
+def _fill_by_values_read(rules: list[DurableRule]) -> list[_Group]:
+    """Groups filled one at a time, each next rule the one adding fewest values to the group's.
+
+    Each group's fact then carries few values: the core's cost of a fact grows
+    with its attributes (parsed, probed at every alpha node with children,
+    copied into every firing's message). Ties keep the given order.
+    """
+    attributes = [_attributes(rule.profile or {}) for rule in rules]
+    readers: dict[str, list[int]] = {}
+    for index, read in enumerate(attributes):
+        for attribute in read:
+            readers.setdefault(attribute, []).append(index)
+    growth = [len(read) for read in attributes]
+    waiting = set(range(len(rules)))
+    groups: list[_Group] = []
+    while waiting:
+        index = min(waiting, key=lambda i: (growth[i], i))
+        rule = rules[index]
+        before = groups[-1].attributes if groups else set()
+        if not groups or not groups[-1].try_add(rule):
+            # A new group: what the rules would add is counted afresh.
+            for i in waiting:
+                growth[i] = len(attributes[i])
+            groups.append(_Group(len(groups) + 1))  # g0 is the sentinel's
+            before = set()
+            if not groups[-1].try_add(rule):
                 raise TooComplex(
                     f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
                     "than one ruleset holds",
                     (rule.action.kind, rule.action.target),
                 )
-        placed[rule.name] = groups[-1]
-    if len(uses) > limits.MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
-        raise TooComplex(f"more than {limits.MAX_CHILDREN} signal outcomes in one ruleset")
-    return groups, placed
+        waiting.discard(index)
+        for attribute in groups[-1].attributes - before:
+            for reader in readers[attribute]:
+                growth[reader] -= 1
+    return groups
 
 
 def _slot_order(attribute: str) -> int:
