@@ -1,12 +1,12 @@
 """Compile a rule set and pack it into durable_rules rulesets that stay inside the core's limits.
 
-* A profile becomes facts ``{"t": "g<k>", "v0": ..., "v1": ...}``: one short
-  attribute per value the rules read (``v<n>``), so names are cheap to hash
-  and never collide (checked below with the engine's own FNV-1a hash). The
-  rules of a ruleset are split into *groups*, each matching its own copy of
-  the profile fact (tag ``g<k>``), so that no fact can overflow the alpha
-  stack; all groups share one session, so one evaluation is one session per
-  ruleset whatever the number of groups.
+* A profile becomes facts ``{"t": "g<k>", "a": ..., "b": ...}``: one short
+  attribute per value the rules read (letters, ``a`` to ``Z``, then pairs), so
+  names are cheap to parse, hash and copy, and never collide (checked below
+  with the engine's own FNV-1a hash). The rules of a ruleset are split into
+  *groups*, each matching its own copy of the profile fact (tag ``g<k>``), so
+  that no fact can overflow the alpha stack; all groups share one session, so
+  one evaluation is one session per ruleset whatever the number of groups.
 * Limits of the C core that packing keeps every ruleset inside (see
   docs/durable-rules.md, `limits` and `alpha_network`): the alpha stack of 64
   entries per fact (`STACK_BUDGET`, a bound computed on a model of the network
@@ -20,7 +20,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 
 from advisor.engine import limits
 from advisor.engine.alpha_network import AlphaNetwork
@@ -116,21 +117,34 @@ def _compile_conditions(
     return compiled
 
 
+#: letters for attribute names: a fact's text is parsed on every assertion and copied
+#: into every firing's message, so the shortest names cost least
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: words the core reads in a ruleset's definition: never an attribute, whatever their hash
+_CORE_WORDS = ("all", "any", "pri", "count", "cap", "dist", "name")
+
+
 def _attribute_names(keys: Sequence[str]) -> dict[str, str]:
-    """Short attribute names for operand keys, free of hash collisions with each other."""
-    taken = {fnv1a_32(name) for name in limits.RESERVED_ATTRIBUTES}
+    """Short attribute names (`a`, `b`, ..., `aa`, ...) for operand keys, free of hash
+    collisions with each other and with the facts' own attributes."""
+    taken = {fnv1a_32(name) for name in (*limits.RESERVED_ATTRIBUTES, *_CORE_WORDS)}
     names: dict[str, str] = {}
-    counter = 0
+    candidates = _short_names()
     for key in keys:
         while True:
-            candidate = f"v{counter}"
-            counter += 1
+            candidate = next(candidates)
             digest = fnv1a_32(candidate)
             if digest not in taken:
                 taken.add(digest)
                 names[key] = candidate
                 break
     return names
+
+
+def _short_names() -> Iterator[str]:
+    for length in itertools.count(1):
+        for letters in itertools.product(_LETTERS, repeat=length):
+            yield "".join(letters)
 
 
 def _batches(
@@ -224,12 +238,13 @@ def _ruleset(rules: list[DurableRule], slots: Mapping[str, str]) -> CompiledRule
             )
         definition[rule.name] = {"all": patterns}
     by_name = {name: key for key, name in slots.items()}
+    order = {name: index for index, name in enumerate(slots.values())}
     return CompiledRuleset(
         engine_json(definition),
         tuple(
             FactGroup(
                 group.tag,
-                tuple((by_name[a], a) for a in sorted(group.attributes, key=_slot_order)),
+                tuple((by_name[a], a) for a in sorted(group.attributes, key=order.__getitem__)),
                 group.network.bound(),
             )
             for group in groups
@@ -307,10 +322,6 @@ def _fill_by_values_read(rules: list[DurableRule]) -> list[_Group]:
             for reader in readers[attribute]:
                 growth[reader] -= 1
     return groups
-
-
-def _slot_order(attribute: str) -> int:
-    return int(attribute[1:])
 
 
 def _attributes(node: Json) -> set[str]:
