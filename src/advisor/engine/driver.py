@@ -250,7 +250,10 @@ def _pieces(values: Mapping[str, Value], attributes: Mapping[str, str]) -> dict[
         prefix = attributes.get(key)
         if prefix is None:
             continue  # no rule reads it
-        if value.__class__ is float or value.__class__ is int:
+        if value.__class__ is float:
+            text = repr(value)  # what engine_number writes, unless in exponent notation
+            pieces[key] = prefix + (engine_number(value) if "e" in text else text)
+        elif value.__class__ is int:
             pieces[key] = prefix + engine_number(value)
         elif isinstance(value, bool):
             pieces[key] = prefix + ("true" if value else "false")
