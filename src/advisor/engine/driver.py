@@ -118,22 +118,28 @@ class NativeEngine:
         meanings = drained.meanings
         assert_fact, next_action = _native.assert_fact, _native.complete_and_start_action
         try:
-            # The first group's fact carries no values and fires only the sentinel;
-            # starting that action initialises the session's action context, which
-            # the core would otherwise free uninitialised if a later step failed.
             sentinel, *groups = drained.groups
-            state = _assert(handle, sentinel.fact(pieces))
-            asserted.append(sentinel.retraction)
-            result = _native.start_action_for_state(handle, state)
-            if result is None:
-                raise EngineError("the sentinel rule did not fire")
+            if drained.fresh:
+                # In a new session the first group's fact, which carries no values and
+                # fires only the sentinel, goes first: starting that action initialises
+                # the session's action context, which the core would otherwise free
+                # uninitialised if a later step failed. Once started, the context stays
+                # valid (or NULL) for the session's life: later evaluations skip it.
+                state = _assert(handle, sentinel.fact(pieces))
+                asserted.append(sentinel.retraction)
+                result = _native.start_action_for_state(handle, state)
+                if result is None:
+                    raise EngineError("the sentinel rule did not fire")
             for group in groups:
                 fact = group.fact(pieces)
-                code, _ = assert_fact(handle, fact)
+                code, state = assert_fact(handle, fact)
                 if code not in _ASSERTED:
                     raise EngineError(f"durable_rules answered {code} to a fact: {fact}")
                 asserted.append(group.retraction)
-            result = result if isinstance(result, str) else result[1]
+            if not drained.fresh:
+                result = _native.start_action_for_state(handle, int(state))
+            if result is not None and not isinstance(result, str):
+                result = result[1]
             rules = fired.rules
             while result is not None:
                 # What the advisor needs of a firing is its name: `{"<name>":{...}}`.
@@ -153,12 +159,14 @@ class NativeEngine:
             for retraction in asserted:
                 _retract(handle, retraction)
             clean = True
+            drained.fresh = False
         except EngineError:
             raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed during evaluation: {exc}") from exc
         finally:
             if not clean:
+                drained.fresh = True  # the next evaluation starts a new session
                 try:
                     _native.delete_state(handle, _SID)
                 except Exception as exc:
@@ -214,6 +222,10 @@ class _Drained:
 
     def __init__(self, compiled: CompiledRuleset, signal_numbers: Mapping[str, int]) -> None:
         self.groups = tuple(_Group(group) for group in compiled.groups)
+        if len(self.groups) < 2:
+            raise EngineError("a compiled ruleset without a group of values")
+        #: no evaluation has yet completed in this ruleset's session (see `_session`)
+        self.fresh = True
         #: action name -> the rule id it fires (a str) or the signal outcome it records
         self.meanings: dict[str, str | _Signal] = {}
         for name, action in compiled.actions.items():
