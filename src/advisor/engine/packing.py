@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -300,15 +301,22 @@ def _fill_by_values_read(rules: list[DurableRule]) -> list[_Group]:
             readers.setdefault(attribute, []).append(index)
     growth = [len(read) for read in attributes]
     waiting = set(range(len(rules)))
+    # (growth, index) of the waiting rules; an entry is stale once its rule's growth fell
+    queue = [(growth[i], i) for i in waiting]
+    heapq.heapify(queue)
     groups: list[_Group] = []
     while waiting:
-        index = min(waiting, key=lambda i: (growth[i], i))
+        added, index = heapq.heappop(queue)
+        if index not in waiting or added != growth[index]:
+            continue
         rule = rules[index]
         before = groups[-1].attributes if groups else set()
         if not groups or not groups[-1].try_add(rule):
             # A new group: what the rules would add is counted afresh.
             for i in waiting:
                 growth[i] = len(attributes[i])
+            queue = [(growth[i], i) for i in waiting if i != index]
+            heapq.heapify(queue)
             groups.append(_Group(len(groups) + 1))  # g0 is the sentinel's
             before = set()
             if not groups[-1].try_add(rule):
@@ -321,6 +329,8 @@ def _fill_by_values_read(rules: list[DurableRule]) -> list[_Group]:
         for attribute in groups[-1].attributes - before:
             for reader in readers[attribute]:
                 growth[reader] -= 1
+                if reader in waiting:
+                    heapq.heappush(queue, (growth[reader], reader))
     return groups
 
 
