@@ -56,7 +56,6 @@ _LOCK = threading.Lock()
 _NAMES = itertools.count()
 _SID = "0"
 _OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
-_ASSERTED = frozenset((_OK, _NOT_HANDLED))
 
 
 @dataclass(frozen=True)
@@ -116,30 +115,9 @@ class NativeEngine:
         asserted: list[str] = []  # retractions of the facts asserted
         clean = False
         meanings = drained.meanings
-        assert_fact, next_action = _native.assert_fact, _native.complete_and_start_action
+        next_action = _native.complete_and_start_action
         try:
-            sentinel, *groups = drained.groups
-            if drained.fresh:
-                # In a new session the first group's fact, which carries no values and
-                # fires only the sentinel, goes first: starting that action initialises
-                # the session's action context, which the core would otherwise free
-                # uninitialised if a later step failed. Once started, the context stays
-                # valid (or NULL) for the session's life: later evaluations skip it.
-                state = _assert(handle, sentinel.fact(pieces))
-                asserted.append(sentinel.retraction)
-                result = _native.start_action_for_state(handle, state)
-                if result is None:
-                    raise EngineError("the sentinel rule did not fire")
-            for group in groups:
-                fact = group.fact(pieces)
-                code, state = assert_fact(handle, fact)
-                if code not in _ASSERTED:
-                    raise EngineError(f"durable_rules answered {code} to a fact: {fact}")
-                asserted.append(group.retraction)
-            if not drained.fresh:
-                result = _native.start_action_for_state(handle, int(state))
-            if result is not None and not isinstance(result, str):
-                result = result[1]
+            state, result = self._assert_profile(handle, drained, pieces, asserted)
             rules = fired.rules
             while result is not None:
                 # What the advisor needs of a firing is its name: `{"<name>":{...}}`.
@@ -171,6 +149,32 @@ class NativeEngine:
                     _native.delete_state(handle, _SID)
                 except Exception as exc:
                     raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
+
+    @staticmethod
+    def _assert_profile(
+        handle: int, drained: _Drained, pieces: Mapping[str, str], asserted: list[str]
+    ) -> tuple[int, str | None]:
+        """Assert each group's fact; the session's state and the first firing's message."""
+        sentinel, *groups = drained.groups
+        if drained.fresh:
+            # In a new session the first group's fact, which carries no values and
+            # fires only the sentinel, goes first: starting that action initialises
+            # the session's action context, which the core would otherwise free
+            # uninitialised if a later step failed. Once started, the context stays
+            # valid (or NULL) for the session's life: later evaluations skip it.
+            state = _assert(handle, sentinel.fact(pieces))
+            asserted.append(sentinel.retraction)
+            result = _native.start_action_for_state(handle, state)
+            if result is None:
+                raise EngineError("the sentinel rule did not fire")
+        for group in groups:
+            state = _assert(handle, group.fact(pieces))
+            asserted.append(group.retraction)
+        if not drained.fresh:
+            result = _native.start_action_for_state(handle, state)
+        if result is not None and not isinstance(result, str):
+            result = result[1]
+        return state, result
 
     @staticmethod
     def _signalled(handle: int, signal: _Signal, asserted: list[str], fired: _Fired) -> None:
