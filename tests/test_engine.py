@@ -132,6 +132,17 @@ def test_conditions_all_matching_one_profile_stay_within_the_alpha_stack(tmp_pat
             unbounded.evaluate({"country": "X", "indicators": {"x.v": 1000}})
         # the failed session was deleted; the next evaluation starts a clean one
         assert unbounded.evaluate({"country": "X", "indicators": {"x.v": 2}}).fired == ["r1", "r2"]
+        # A session that has evaluated once skips the sentinel; failing then (before any
+        # action of that evaluation started) must still delete it cleanly, and recover.
+        for _ in range(3):
+            with pytest.raises(EngineError, match="303"):
+                unbounded.evaluate({"country": "X", "indicators": {"x.v": 1000}})
+            assert unbounded.evaluate({"country": "X", "indicators": {"x.v": 1}}).fired == ["r1"]
+            assert unbounded.evaluate({"country": "X", "indicators": {"x.v": 3}}).fired == [
+                "r1",
+                "r2",
+                "r3",
+            ]
     finally:
         unbounded.close()
 

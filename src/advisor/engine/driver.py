@@ -79,6 +79,7 @@ class NativeEngine:
         if len({fnv1a_32(i) for i in fact_ids}) != len(fact_ids):
             raise EngineError("fact ids collide in durable_rules' hash")
         self._drained = tuple(_Drained(c, self._signal_numbers) for c in self._rulesets)
+        self._attributes = _attribute_prefixes(self._rulesets)
         handles: list[int] = []
         try:
             with _LOCK:
@@ -98,76 +99,99 @@ class NativeEngine:
 
     def run(self, values: Mapping[str, Value]) -> Firing:
         """Assert the profile's values and drain every action, in each ruleset."""
-        fired = _Fired(set(), set(), set())
-        encoded = _encode(values)
+        fired = _Fired([], set(), set())
+        pieces = _pieces(values, self._attributes)
         with _LOCK:
             _delete_queued()
             if not self._finalizer.alive:
                 raise EngineError("the engine was closed")
             for handle, drained in zip(self._handles, self._drained, strict=True):
-                self._session(handle, drained, encoded, fired)
+                self._session(handle, drained, pieces, fired)
         return Firing(frozenset(fired.true), frozenset(fired.false), frozenset(fired.rules))
 
     def _session(
-        self, handle: int, drained: _Drained, encoded: Mapping[str, str], fired: _Fired
+        self, handle: int, drained: _Drained, pieces: Mapping[str, str], fired: _Fired
     ) -> None:
-        asserted: list[str] = []  # fact ids
+        asserted: list[str] = []  # retractions of the facts asserted
         clean = False
-        rules, signals = drained.rules, drained.signals
+        meanings = drained.meanings
+        next_action = _native.complete_and_start_action
         try:
-            # The first group's fact carries no values and fires only the sentinel;
-            # starting that action initialises the session's action context, which
-            # the core would otherwise free uninitialised if a later step failed.
-            sentinel, *groups = drained.groups
-            state = _assert(handle, sentinel.fact(encoded))
-            asserted.append(sentinel.tag)
-            result = _native.start_action_for_state(handle, state)
-            if result is None:
-                raise EngineError("the sentinel rule did not fire")
-            for group in groups:
-                _assert(handle, group.fact(encoded))
-                asserted.append(group.tag)
-            result = result if isinstance(result, str) else result[1]
+            state, result = self._assert_profile(handle, drained, pieces, asserted)
+            rules = fired.rules
             while result is not None:
                 # What the advisor needs of a firing is its name: `{"<name>":{...}}`.
                 name = result[2 : result.index('"', 2)]
-                rule = rules.get(name)
-                if rule is not None:
-                    fired.rules.add(rule)
-                elif (signal := signals.get(name)) is not None:
-                    (fired.true if signal.holds else fired.false).add(signal.target)
-                    if signal.fact_id not in asserted:
-                        asserted.append(signal.fact_id)
-                        _assert(handle, signal.fact)
+                meaning = meanings.get(name)
+                if meaning.__class__ is str:
+                    rules.append(meaning)
+                elif meaning is not None:
+                    self._signalled(handle, meaning, asserted, fired)  # type: ignore[arg-type]
                 elif name != SENTINEL:
                     raise EngineError(f"the engine fired an unknown action {name!r}")
-                result = _native.complete_and_start_action(handle, state)
+                result = next_action(handle, state)
             # Retracting what was asserted leaves the session as it was, and is far
             # cheaper than a new session: the core allocates frame pools for every
             # beta node of the ruleset when it creates one. The core finds a fact to
             # retract by its id alone, so only the id is sent (parsing is most of the cost).
-            for fact_id in asserted:
-                _retract(handle, f'{{"sid":"{_SID}","id":"{fact_id}"}}')
+            for retraction in asserted:
+                _retract(handle, retraction)
             clean = True
+            drained.fresh = False
         except EngineError:
             raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed during evaluation: {exc}") from exc
         finally:
             if not clean:
+                drained.fresh = True  # the next evaluation starts a new session
                 try:
                     _native.delete_state(handle, _SID)
                 except Exception as exc:
                     raise EngineError(f"durable_rules could not clear a session: {exc}") from exc
+
+    @staticmethod
+    def _assert_profile(
+        handle: int, drained: _Drained, pieces: Mapping[str, str], asserted: list[str]
+    ) -> tuple[int, str | None]:
+        """Assert each group's fact; the session's state and the first firing's message."""
+        sentinel, *groups = drained.groups
+        if drained.fresh:
+            # In a new session the first group's fact, which carries no values and
+            # fires only the sentinel, goes first: starting that action initialises
+            # the session's action context, which the core would otherwise free
+            # uninitialised if a later step failed. Once started, the context stays
+            # valid (or NULL) for the session's life: later evaluations skip it.
+            state = _assert(handle, sentinel.fact(pieces))
+            asserted.append(sentinel.retraction)
+            result = _native.start_action_for_state(handle, state)
+            if result is None:
+                raise EngineError("the sentinel rule did not fire")
+        for group in groups:
+            state = _assert(handle, group.fact(pieces))
+            asserted.append(group.retraction)
+        if not drained.fresh:
+            result = _native.start_action_for_state(handle, state)
+        if result is not None and not isinstance(result, str):
+            result = result[1]
+        return state, result
+
+    @staticmethod
+    def _signalled(handle: int, signal: _Signal, asserted: list[str], fired: _Fired) -> None:
+        """Record a signal's outcome and assert its fact, once, for the rules that join on it."""
+        (fired.true if signal.holds else fired.false).add(signal.target)
+        if signal.retraction not in asserted:
+            asserted.append(signal.retraction)
+            _assert(handle, signal.fact)
 
 
 @dataclass(frozen=True)
 class _Fired:
     """What fired so far in one evaluation, over every ruleset."""
 
+    rules: list[str]  # each rule fires once: its action has one frame per evaluation
     true: set[str]
     false: set[str]
-    rules: set[str]
 
 
 @dataclass(frozen=True)
@@ -176,22 +200,25 @@ class _Signal:
 
     target: str
     holds: bool
-    fact_id: str
     fact: str
+    retraction: str
 
 
 class _Group:
-    """One group's profile fact, its text prepared once: the header and each value's prefix."""
+    """One group's profile fact: its header prepared once, each value's text from `_pieces`."""
 
     def __init__(self, group: FactGroup) -> None:
         self.tag = group.tag
+        self.retraction = _retraction(group.tag)
         self._head = f'{{"sid":"{_SID}","id":"{group.tag}","t":"{group.tag}"'
-        self._slots = tuple((key, f',"{attribute}":') for key, attribute in group.slots)
+        self._keys = tuple(key for key, _ in group.slots)
 
-    def fact(self, encoded: Mapping[str, str]) -> str:
-        # A missing value is a missing attribute: no condition on it can match.
-        parts = [prefix + encoded[key] for key, prefix in self._slots if key in encoded]
-        return self._head + "".join(parts) + "}"
+    def fact(self, pieces: Mapping[str, str]) -> str:
+        try:
+            return self._head + "".join([pieces[key] for key in self._keys]) + "}"
+        except KeyError:
+            # A missing value is a missing attribute: no condition on it can match.
+            return self._head + "".join([pieces[k] for k in self._keys if k in pieces]) + "}"
 
 
 class _Drained:
@@ -199,16 +226,22 @@ class _Drained:
 
     def __init__(self, compiled: CompiledRuleset, signal_numbers: Mapping[str, int]) -> None:
         self.groups = tuple(_Group(group) for group in compiled.groups)
-        self.rules: dict[str, str] = {}
-        self.signals: dict[str, _Signal] = {}
+        if len(self.groups) < 2:
+            raise EngineError("a compiled ruleset without a group of values")
+        #: no evaluation has yet completed in this ruleset's session (see `_session`)
+        self.fresh = True
+        #: action name -> the rule id it fires (a str) or the signal outcome it records
+        self.meanings: dict[str, str | _Signal] = {}
         for name, action in compiled.actions.items():
             if action.kind == "rule":
-                self.rules[name] = action.target
+                self.meanings[name] = action.target
             else:
                 number = signal_numbers[action.target]
                 fact_id = f"s{number}{int(action.holds)}"
                 fact = _signal_fact(fact_id, number, action.holds)
-                self.signals[name] = _Signal(action.target, action.holds, fact_id, fact)
+                self.meanings[name] = _Signal(
+                    action.target, action.holds, fact, _retraction(fact_id)
+                )
 
 
 def _assert(handle: int, fact: str) -> int:
@@ -224,17 +257,43 @@ def _retract(handle: int, fact: str) -> None:
         raise EngineError(f"durable_rules answered {code} to a retraction: {fact}")
 
 
-def _encode(values: Mapping[str, Value]) -> dict[str, str]:
-    """Each value as JSON text the C parser reads like Python compares it; done once per profile."""
-    encoded: dict[str, str] = {}
+def _pieces(values: Mapping[str, Value], attributes: Mapping[str, str]) -> dict[str, str]:
+    """Each value read by some rule as its fact text, `,"<attribute>":<JSON>`, written once per
+    profile (an operand has one attribute name in every group). Numbers are written the way
+    the C parser reads them like Python compares them."""
+    pieces: dict[str, str] = {}
     for key, value in values.items():
-        if isinstance(value, bool):
-            encoded[key] = "true" if value else "false"
+        prefix = attributes.get(key)
+        if prefix is None:
+            continue  # no rule reads it
+        if value.__class__ is float:
+            text = repr(value)  # what engine_number writes, unless in exponent notation
+            pieces[key] = prefix + (engine_number(value) if "e" in text else text)
+        elif value.__class__ is int:
+            pieces[key] = prefix + engine_number(value)
+        elif isinstance(value, bool):
+            pieces[key] = prefix + ("true" if value else "false")
         elif isinstance(value, int | float):
-            encoded[key] = engine_number(value)
+            pieces[key] = prefix + engine_number(value)
         else:
-            encoded[key] = json.dumps(value)
-    return encoded
+            pieces[key] = prefix + json.dumps(value)
+    return pieces
+
+
+def _attribute_prefixes(rulesets: Iterable[CompiledRuleset]) -> dict[str, str]:
+    """Each operand key's attribute, `,"<name>":`; compiling gives a key one name everywhere."""
+    prefixes: dict[str, str] = {}
+    for compiled in rulesets:
+        for group in compiled.groups:
+            for key, attribute in group.slots:
+                if prefixes.setdefault(key, f',"{attribute}":') != f',"{attribute}":':
+                    raise EngineError(f"the operand {key!r} has two attribute names")
+    return prefixes
+
+
+def _retraction(fact_id: str) -> str:
+    """What `retract_fact` needs: the core finds the fact by its sid and id alone."""
+    return f'{{"sid":"{_SID}","id":"{fact_id}"}}'
 
 
 def _signal_fact(fact_id: str, number: int, holds: bool) -> str:

@@ -2,8 +2,8 @@
 
 How the rule language maps onto the engine
 ------------------------------------------
-* An atom becomes a test on one attribute of the profile fact (`v<n>`, named
-  by packing). Three-valued logic: each signal and rule compiles its *true*
+* An atom becomes a test on one attribute of the profile fact (a short name
+  given by packing). Three-valued logic: each signal and rule compiles its *true*
   condition; an atom over a missing attribute never matches in durable_rules,
   so a rule over missing data simply does not fire. ``not`` is pushed to the
   leaves (``not x >= 5`` becomes ``x < 5``), which is exact for Kleene logic,

@@ -1,12 +1,12 @@
 """Compile a rule set and pack it into durable_rules rulesets that stay inside the core's limits.
 
-* A profile becomes facts ``{"t": "g<k>", "v0": ..., "v1": ...}``: one short
-  attribute per value the rules read (``v<n>``), so names are cheap to hash
-  and never collide (checked below with the engine's own FNV-1a hash). The
-  rules of a ruleset are split into *groups*, each matching its own copy of
-  the profile fact (tag ``g<k>``), so that no fact can overflow the alpha
-  stack; all groups share one session, so one evaluation is one session per
-  ruleset whatever the number of groups.
+* A profile becomes facts ``{"t": "g<k>", "a": ..., "b": ...}``: one short
+  attribute per value the rules read (letters, ``a`` to ``Z``, then pairs), so
+  names are cheap to parse, hash and copy, and never collide (checked below
+  with the engine's own FNV-1a hash). The rules of a ruleset are split into
+  *groups*, each matching its own copy of the profile fact (tag ``g<k>``), so
+  that no fact can overflow the alpha stack; all groups share one session, so
+  one evaluation is one session per ruleset whatever the number of groups.
 * Limits of the C core that packing keeps every ruleset inside (see
   docs/durable-rules.md, `limits` and `alpha_network`): the alpha stack of 64
   entries per fact (`STACK_BUDGET`, a bound computed on a model of the network
@@ -20,7 +20,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import heapq
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 
 from advisor.engine import limits
 from advisor.engine.alpha_network import AlphaNetwork
@@ -116,21 +118,34 @@ def _compile_conditions(
     return compiled
 
 
+#: letters for attribute names: a fact's text is parsed on every assertion and copied
+#: into every firing's message, so the shortest names cost least
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: words the core reads in a ruleset's definition: never an attribute, whatever their hash
+_CORE_WORDS = ("all", "any", "pri", "count", "cap", "dist", "name")
+
+
 def _attribute_names(keys: Sequence[str]) -> dict[str, str]:
-    """Short attribute names for operand keys, free of hash collisions with each other."""
-    taken = {fnv1a_32(name) for name in limits.RESERVED_ATTRIBUTES}
+    """Short attribute names (`a`, `b`, ..., `aa`, ...) for operand keys, free of hash
+    collisions with each other and with the facts' own attributes."""
+    taken = {fnv1a_32(name) for name in (*limits.RESERVED_ATTRIBUTES, *_CORE_WORDS)}
     names: dict[str, str] = {}
-    counter = 0
+    candidates = _short_names()
     for key in keys:
         while True:
-            candidate = f"v{counter}"
-            counter += 1
+            candidate = next(candidates)
             digest = fnv1a_32(candidate)
             if digest not in taken:
                 taken.add(digest)
                 names[key] = candidate
                 break
     return names
+
+
+def _short_names() -> Iterator[str]:
+    for length in itertools.count(1):
+        for letters in itertools.product(_LETTERS, repeat=length):
+            yield "".join(letters)
 
 
 def _batches(
@@ -224,12 +239,13 @@ def _ruleset(rules: list[DurableRule], slots: Mapping[str, str]) -> CompiledRule
             )
         definition[rule.name] = {"all": patterns}
     by_name = {name: key for key, name in slots.items()}
+    order = {name: index for index, name in enumerate(slots.values())}
     return CompiledRuleset(
         engine_json(definition),
         tuple(
             FactGroup(
                 group.tag,
-                tuple((by_name[a], a) for a in sorted(group.attributes, key=_slot_order)),
+                tuple((by_name[a], a) for a in sorted(group.attributes, key=order.__getitem__)),
                 group.network.bound(),
             )
             for group in groups
@@ -243,7 +259,7 @@ def _pack_groups(rules: list[DurableRule]) -> tuple[list[_Group], dict[str, _Gro
     # Group 0 holds only the sentinel: its fact carries no values, so asserting
     # it cannot fail, and the session's action context is initialised (by
     # starting the sentinel) before any fact that could.
-    groups = [_Group(0), _Group(1)]
+    groups = [_Group(0)]
     placed: dict[str, _Group] = {}
     uses: dict[Sig, int] = {}
     for rule in rules:
@@ -254,24 +270,68 @@ def _pack_groups(rules: list[DurableRule]) -> tuple[list[_Group], dict[str, _Gro
                     f"more than {limits.MAX_SIGNAL_USES} rules in one ruleset refer to one signal",
                     ("rule", rule.action.target),
                 )
-        if rule.profile is None:
-            continue  # joins over signal facts only
-        if not groups[-1].try_add(rule):
-            groups.append(_Group(len(groups)))
-            if not groups[-1].try_add(rule) or len(groups) > limits.MAX_GROUPS_PER_RULESET:
+    if len(uses) > limits.MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
+        raise TooComplex(f"more than {limits.MAX_CHILDREN} signal outcomes in one ruleset")
+    for group in _fill_by_values_read([rule for rule in rules if rule.profile is not None]):
+        if len(groups) >= limits.MAX_GROUPS_PER_RULESET:
+            rule = group.rules[0]
+            raise TooComplex(
+                f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
+                "than one ruleset holds",
+                (rule.action.kind, rule.action.target),
+            )
+        groups.append(group)
+        placed.update((rule.name, group) for rule in group.rules)
+    if len(groups) == 1:
+        groups.append(_Group(1))  # the driver asserts at least one fact with values
+    return groups, placed
+
+
+def _fill_by_values_read(rules: list[DurableRule]) -> list[_Group]:
+    """Groups filled one at a time, each next rule the one adding fewest values to the group's.
+
+    Each group's fact then carries few values: the core's cost of a fact grows
+    with its attributes (parsed, probed at every alpha node with children,
+    copied into every firing's message). Ties keep the given order.
+    """
+    attributes = [_attributes(rule.profile or {}) for rule in rules]
+    readers: dict[str, list[int]] = {}
+    for index, read in enumerate(attributes):
+        for attribute in read:
+            readers.setdefault(attribute, []).append(index)
+    growth = [len(read) for read in attributes]
+    waiting = set(range(len(rules)))
+    # (growth, index) of the waiting rules; an entry is stale once its rule's growth fell
+    queue = [(growth[i], i) for i in waiting]
+    heapq.heapify(queue)
+    groups: list[_Group] = []
+    while waiting:
+        added, index = heapq.heappop(queue)
+        if index not in waiting or added != growth[index]:
+            continue
+        rule = rules[index]
+        before = groups[-1].attributes if groups else set()
+        if not groups or not groups[-1].try_add(rule):
+            # A new group: what the rules would add is counted afresh.
+            for i in waiting:
+                growth[i] = len(attributes[i])
+            queue = [(growth[i], i) for i in waiting if i != index]
+            heapq.heapify(queue)
+            groups.append(_Group(len(groups) + 1))  # g0 is the sentinel's
+            before = set()
+            if not groups[-1].try_add(rule):
                 raise TooComplex(
                     f'{rule.action.kind} "{rule.action.target}" needs more of the engine '
                     "than one ruleset holds",
                     (rule.action.kind, rule.action.target),
                 )
-        placed[rule.name] = groups[-1]
-    if len(uses) > limits.MAX_CHILDREN:  # the `t == "s"` node has a child per signal fact
-        raise TooComplex(f"more than {limits.MAX_CHILDREN} signal outcomes in one ruleset")
-    return groups, placed
-
-
-def _slot_order(attribute: str) -> int:
-    return int(attribute[1:])
+        waiting.discard(index)
+        for attribute in groups[-1].attributes - before:
+            for reader in readers[attribute]:
+                growth[reader] -= 1
+                if reader in waiting:
+                    heapq.heappush(queue, (growth[reader], reader))
+    return groups
 
 
 def _attributes(node: Json) -> set[str]:

@@ -27,12 +27,13 @@ __all__ = [
     "fnv1a_32",
 ]
 
-#: A rule in every ruleset that fires on every evaluation, on the first group's
-#: fact (which carries no values). The C core leaves a new session's action
-#: context uninitialised and frees it in `delete_state` (state.c createStateNode
-#: / deleteStateNode): a session in which no action ever started crashed with
-#: "free(): invalid pointer". Starting the sentinel first initialises that
-#: context before anything else can fail.
+#: A rule in every ruleset that fires on the first group's fact (which carries
+#: no values). The C core leaves a new session's action context uninitialised
+#: and frees it in `delete_state` (state.c createStateNode / deleteStateNode): a
+#: session in which no action ever started crashed with "free(): invalid
+#: pointer". The driver asserts that fact and starts the sentinel first in every
+#: new session, which initialises the context before anything else can fail;
+#: from then on the core keeps it valid or NULL, so later evaluations skip it.
 SENTINEL = "_"
 
 
