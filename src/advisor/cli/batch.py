@@ -42,36 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="what to evaluate")
-    parser.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        required=True,
-        metavar="OUT",
-        help="where to write ('-': stdout)",
-    )
-    parser.add_argument(
-        "--format",
-        choices=sorted(set(FORMATS.values())),
-        help="output format (default: from OUT's suffix)",
-    )
+    _add_output_arguments(parser)
     add_rules_option(parser)
-    parser.add_argument(
-        "--detail",
-        choices=DETAILS,
-        default="compact",
-        help="JSONL only: compact decisions (default, as the service answers) or full ones, "
-        "with the rule set's texts inlined",
-    )
-    parser.add_argument(
-        "--errors",
-        type=Path,
-        metavar="FILE",
-        help="write refused rows here (JSONL), with each problem",
-    )
-    parser.add_argument(
-        "--allow-errors", action="store_true", help="exit 0 even if some rows were refused"
-    )
     parser.add_argument(
         "--workers",
         type=_positive,
@@ -104,6 +76,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=10.0,
         metavar="SECONDS",
         help="how long to try to reach the Dask scheduler (default: 10)",
+    )
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the decisions go, in what form, and where the refused rows go."""
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="where to write ('-': stdout)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(set(FORMATS.values())),
+        help="output format (default: from OUT's suffix)",
+    )
+    parser.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="compact",
+        help="JSONL only: compact decisions (default, as the service answers) or full ones, "
+        "with the rule set's texts inlined",
+    )
+    parser.add_argument(
+        "--errors",
+        type=Path,
+        metavar="FILE",
+        help="write refused rows here (JSONL), with each problem",
+    )
+    parser.add_argument(
+        "--allow-errors", action="store_true", help="exit 0 even if some rows were refused"
     )
 
 
