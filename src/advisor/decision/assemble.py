@@ -84,19 +84,28 @@ class DecisionAssembly:
         states: dict[str, Truth3] = {}
         plans = self.explainer.signals
         for sid in self.ruleset.signals:  # dependency order
-            outcome = plans[sid].outcome(self.values, states)
-            self._signal_outcomes[sid] = outcome
+            truth = plans[sid].truth(self.values, states)
             engine_true = sid in self.firing.signals_true
-            if (outcome.truth is True) != engine_true or (
-                sid in self.firing.signals_false and outcome.truth is not False
+            if (truth is True) != engine_true or (
+                sid in self.firing.signals_false and truth is not False
             ):
                 raise EngineError(f'engine and evaluator disagree on signal "{sid}"')
-            states[sid] = outcome.truth
+            states[sid] = truth
         return states
+
+    def _signal_outcome(self, sid: str) -> Outcome:
+        """A signal's outcome with its atoms', only where shown or deciding what is missing
+        (the states of the signals it reads are final by then: dependency order)."""
+        outcome = self._signal_outcomes.get(sid)
+        if outcome is None:
+            outcome = self._signal_outcomes[sid] = self.explainer.signals[sid].outcome(
+                self.values, self.signals
+            )
+        return outcome
 
     def _missing_of_signal(self, sid: str) -> set[str]:
         if sid not in self._signal_missing:
-            outcome = self._signal_outcomes[sid]
+            outcome = self._signal_outcome(sid)
             self._signal_missing[sid] = self.explainer.signals[sid].deciding(
                 outcome, self._missing_of_signal
             )
@@ -191,7 +200,7 @@ class DecisionAssembly:
                 if not self.full:
                     results.append({"signal": sid})
                     continue
-                conditions = plan.results(self._signal_outcomes[sid], self.values, self.signals)
+                conditions = plan.results(self._signal_outcome(sid), self.values, self.signals)
                 title = self.ruleset.signals[sid].spec.title
                 results.append({"signal": sid, "title": title, "conditions": conditions})
         return results

@@ -273,8 +273,7 @@ def _priority(action: Action) -> Priority:
     return action.priority
 
 
-def _order(action: Action) -> tuple[int, str]:
-    return action.order
+_order = operator.attrgetter("order")  # C-level: sorting is per evaluation
 
 
 _RULE_ID = operator.attrgetter("id")  # C-level: sorting is per evaluation
