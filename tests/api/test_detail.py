@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from advisor.api.decision_log import decisions
 from fastapi.testclient import TestClient
 
 from advisor import Advisor
@@ -63,3 +64,19 @@ def test_an_unknown_detail_is_422_naming_the_parameter(client: TestClient) -> No
     refused = client.post("/v1/recommendations?detail=everything", json=LIBYA_2024)
     assert refused.status_code == 422
     assert "detail" in refused.text
+
+
+def test_full_detail_of_a_logged_decision_that_its_profile_no_longer_gives_is_409(
+    client: TestClient,
+) -> None:
+    decision_id = client.post("/v1/recommendations", json=LIBYA_2024).json()["decision_id"]
+    log = client.app.state.services.log  # type: ignore[attr-defined]
+    with log.engine.begin() as connection:  # a logged decision changed after the fact
+        connection.execute(
+            decisions.update()
+            .where(decisions.c.id == decision_id)
+            .values(decision=decisions.c.decision.op("||")(" "))
+        )
+    refused = client.get(f"/v1/decisions/{decision_id}?detail=full")
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "decision-not-reproduced"

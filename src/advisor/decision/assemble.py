@@ -47,7 +47,7 @@ class _Explained:
     rules: dict[str, JSON] = field(default_factory=dict)
     #: undetermined rule id -> the indicators that could decide it
     missing_of: dict[str, list[str]] = field(default_factory=dict)
-    #: the operand keys of the rules explained
+    #: the operand keys of the rules explained and of the signals that hold
     read: set[str] = field(default_factory=set)
 
 
@@ -114,7 +114,6 @@ class DecisionAssembly:
     def decision(self) -> Decision:
         found = self._explain_rules()
         fired, undetermined, missing_of = found.fired, found.undetermined, found.missing_of
-        read = found.read
         resolution = self.policy.resolve(fired, undetermined)
         content: JSON = {"decision_version": DECISION_VERSION}
         if self.full:
@@ -127,11 +126,11 @@ class DecisionAssembly:
                 self._recommendation(r, missing_of) for r in resolution.recommended
             ],
             "withheld": [self._withheld(w, missing_of) for w in resolution.withheld],
-            "signals": self._signal_results(read),
+            "signals": self._signal_results(),
             "rules": found.rules,  # in rule-id order, as the loop went
         }
         values = self.values
-        if read := read & values.keys():
+        if read := found.read & values.keys():
             content["values"] = {key: values[key] for key in sorted(read)}
         if undetermined:
             content["undetermined"] = [rule.id for rule in undetermined]
@@ -161,7 +160,9 @@ class DecisionAssembly:
         rules = self.ruleset.rules
         found.fired = [rules[rule_id] for rule_id in explained if rule_id in firing]
         found.undetermined = [rules[rule_id] for rule_id in found.missing_of]
+        held = [self.explainer.signals[sid] for sid, truth in signals.items() if truth is True]
         found.read = set().union(*[plans[rule_id].reads for rule_id in explained])
+        found.read.update(*[plan.reads for plan in held])
         return found
 
     def _explain_rule(self, rule_id: str, found: _Explained, filled: dict[str, str]) -> JSON | None:
@@ -190,13 +191,12 @@ class DecisionAssembly:
             said["missing"] = found.missing_of[rule_id] = sorted({split_key(k)[1] for k in keys})
         return said
 
-    def _signal_results(self, read: set[str]) -> list[JSON]:
-        """The signals that hold, in id order; adds the keys they read to `read`."""
+    def _signal_results(self) -> list[JSON]:
+        """The signals that hold, in id order."""
         results: list[JSON] = []
         for sid in self.explainer.signal_ids:
             if self.signals.get(sid) is True:
                 plan = self.explainer.signals[sid]
-                read.update(plan.reads)
                 if not self.full:
                     results.append({"signal": sid})
                     continue

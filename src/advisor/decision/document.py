@@ -120,7 +120,8 @@ class Decision:
     @property
     def fired(self) -> list[str]:
         """The ids of the rules that fired, sorted."""
-        return [rule for rule, said in self._data["rules"].items() if "status" not in said]
+        rules = self._data["rules"].items()
+        return [rule for rule, said in rules if said.get("status", "fired") == "fired"]
 
     @property
     def undetermined(self) -> list[str]:
