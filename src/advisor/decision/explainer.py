@@ -91,23 +91,33 @@ FiredText = Callable[
 class ConditionPlan:
     """One rule's or signal's condition, compiled."""
 
-    __slots__ = ("_leaves", "_tree", "outcome", "reads", "truth")
+    __slots__ = ("_leaves", "_outcome", "_tree", "_truth", "reads")
 
     def __init__(self, condition: Condition) -> None:
         leaves: list[_Leaf] = []
         self._tree = _compile(condition, leaves)
         self._leaves = tuple(leaves)
-        #: `outcome(values, signals)`: the condition's three-valued outcome and each atom's,
-        #: as one generated function (see `_generate`)
-        self.outcome: Callable[[Mapping[str, Value], Mapping[str, Truth3]], Outcome] = _generate(
-            self._tree, self._leaves, with_atoms=True
-        )
-        #: `truth(values, signals)`: the outcome alone, for a rule the engine fired
-        self.truth: Callable[[Mapping[str, Value], Mapping[str, Truth3]], Truth3] = _generate(
-            self._tree, self._leaves, with_atoms=False
-        )
+        # generated on first use (`_generate`): a rule the engine fired needs neither
+        self._outcome: Callable[[Mapping[str, Value], Mapping[str, Truth3]], Outcome] | None
+        self._truth: Callable[[Mapping[str, Value], Mapping[str, Truth3]], Truth3] | None
+        self._outcome = self._truth = None
         #: the operand keys its atoms read (not through signals), each once
         self.reads = tuple(dict.fromkeys(leaf.key for leaf in leaves if leaf.key is not None))
+
+    @property
+    def outcome(self) -> Callable[[Mapping[str, Value], Mapping[str, Truth3]], Outcome]:
+        """`outcome(values, signals)`: the condition's three-valued outcome and each atom's,
+        as one generated function."""
+        if self._outcome is None:
+            self._outcome = _generate(self._tree, self._leaves, with_atoms=True)
+        return self._outcome
+
+    @property
+    def truth(self) -> Callable[[Mapping[str, Value], Mapping[str, Truth3]], Truth3]:
+        """`truth(values, signals)`: the outcome alone (a signal's cross-check)."""
+        if self._truth is None:
+            self._truth = _generate(self._tree, self._leaves, with_atoms=False)
+        return self._truth
 
     def because_if_true(self, because: Because) -> FiredText:
         """`text(values, signals, filled, indicators)`: `because` rendered if the condition
