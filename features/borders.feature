@@ -121,6 +121,20 @@ Feature: Borders, trafficking and smuggling
       | 1.0               | 8.0             | is recommended with high priority |
       | 7.5               | 7.5             | is not recommended                |
 
+  Scenario Outline: Extradition to a partner with a high human-rights risk carries the assurances UK law requires
+    Given an empty profile for Examplia
+    And goci.human_trafficking is 8.0
+    And fsi.p3_human_rights_rule_of_law is <human rights>
+    And local.migrant_detention_abuse_reports is false
+    When the profile is evaluated
+    Then extradition-cooperation is recommended with high priority
+    And extradition-cooperation <safeguard>
+
+    Examples:
+      | human rights | safeguard                                       |
+      | 7.0          | carries a safeguard from intelligence-rights-safeguard |
+      | 6.9          | carries no safeguard                            |
+
   Scenario: Reports of abuse of migrants put protection conditions on border support
     Given the Libya 2024 profile
     When the profile is evaluated
