@@ -6,7 +6,8 @@ would make and constructs the same model, and `plain_values` makes each check
 of `profile.check_profile` and gives the same values, with no problem built.
 Each answers None for anything else, which then takes the full path in
 `profile`, where every problem is named; tests/test_profile_fast_path.py holds
-the two paths to the same results.
+the two paths to the same results. A check added to `profile` must be added here
+too (or make this path answer None), or the fast path would accept what it refuses.
 """
 
 from __future__ import annotations
